@@ -1,0 +1,22 @@
+package io.hookline.health;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Produces;
+
+/** Prometheus text format at /metrics (open, like /health: protect it by network). */
+@Controller("/metrics")
+final class MetricsController {
+  private final PrometheusMeterRegistry registry;
+
+  MetricsController(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Get
+  @Produces("text/plain; version=0.0.4; charset=utf-8")
+  String scrape() {
+    return registry.scrape();
+  }
+}

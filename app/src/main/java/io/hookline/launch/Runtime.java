@@ -1,0 +1,65 @@
+package io.hookline.launch;
+
+import io.hookline.database.DatabaseUrl;
+import io.hookline.database.LocalPostgres;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.env.Environment;
+import io.micronaut.runtime.Micronaut;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code serve} and {@code worker} share: find the database (HOOKLINE_DATABASE_URL, or an
+ * embedded PostgreSQL in HOOKLINE_DATA_DIR), settle the admin token, and start Micronaut.
+ */
+final class Runtime {
+  private static final Logger LOG = LoggerFactory.getLogger(Runtime.class);
+
+  private Runtime() {}
+
+  static ApplicationContext start(boolean server, boolean worker) {
+    Path dataDir = Path.of(env("HOOKLINE_DATA_DIR", "hookline-data")).toAbsolutePath().normalize();
+    Map<String, Object> properties = new HashMap<>();
+    LocalPostgres embedded = null;
+    String url = env("HOOKLINE_DATABASE_URL", null);
+    if (url != null) {
+      DatabaseUrl database = DatabaseUrl.parse(url);
+      LOG.info("Using PostgreSQL at {}", database);
+      properties.putAll(database.properties());
+    } else {
+      embedded = LocalPostgres.start(dataDir);
+      properties.put("datasources.default.url", embedded.jdbcUrl());
+      properties.put("datasources.default.username", embedded.user());
+      properties.put("datasources.default.password", embedded.password());
+    }
+    if (env("HOOKLINE_ADMIN_TOKEN", null) == null) {
+      properties.put("hookline.admin-token", AdminTokenFile.readOrCreate(dataDir));
+    }
+    properties.put("hookline.worker.enabled", worker);
+    ApplicationContext context;
+    if (server) {
+      context = Micronaut.build(new String[0]).mainClass(Runtime.class).banner(false)
+          .properties(properties).start();
+    } else {
+      properties.put("micronaut.server.enabled", false);
+      context = ApplicationContext.builder().properties(properties)
+          .environments(Environment.CLI).banner(false).start();
+    }
+    LocalPostgres database = embedded;
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      context.close();
+      if (database != null) {
+        database.close();
+      }
+    }, "hookline-stop"));
+    return context;
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}
