@@ -39,6 +39,11 @@ final class Runtime {
       properties.put("hookline.admin-token", AdminTokenFile.readOrCreate(dataDir));
     }
     properties.put("hookline.worker.enabled", worker);
+    // The contract's short name for hookline.delivery.allow-private-targets.
+    String allowPrivate = env("HOOKLINE_ALLOW_PRIVATE_TARGETS", null);
+    if (allowPrivate != null) {
+      properties.put("hookline.delivery.allow-private-targets", allowPrivate);
+    }
     ApplicationContext context;
     if (server) {
       context = Micronaut.build(new String[0]).mainClass(Runtime.class).banner(false)
