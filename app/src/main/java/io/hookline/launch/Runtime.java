@@ -20,11 +20,31 @@ final class Runtime {
 
   private Runtime() {}
 
-  static ApplicationContext start(boolean server, boolean worker) {
-    Path dataDir = Path.of(env("HOOKLINE_DATA_DIR", "hookline-data")).toAbsolutePath().normalize();
+  /** A started Hookline: its context and, when it runs one, its embedded database. */
+  record Running(ApplicationContext context, LocalPostgres embedded) implements AutoCloseable {
+    @Override
+    public void close() {
+      context.close();
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+
+  /** Starts for the process: reads the real environment and stops cleanly on SIGTERM. */
+  static Running start(boolean server, boolean worker) {
+    Running running = start(System.getenv(), server, worker, Map.of());
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(running::close, "hookline-stop"));
+    return running;
+  }
+
+  static Running start(Map<String, String> env, boolean server, boolean worker,
+      Map<String, Object> overrides) {
+    Path dataDir = Path.of(value(env, "HOOKLINE_DATA_DIR", "hookline-data")).toAbsolutePath()
+        .normalize();
     Map<String, Object> properties = new HashMap<>();
     LocalPostgres embedded = null;
-    String url = env("HOOKLINE_DATABASE_URL", null);
+    String url = value(env, "HOOKLINE_DATABASE_URL", null);
     if (url != null) {
       DatabaseUrl database = DatabaseUrl.parse(url);
       LOG.info("Using PostgreSQL at {}", database);
@@ -35,36 +55,37 @@ final class Runtime {
       properties.put("datasources.default.username", embedded.user());
       properties.put("datasources.default.password", embedded.password());
     }
-    if (env("HOOKLINE_ADMIN_TOKEN", null) == null) {
+    if (value(env, "HOOKLINE_ADMIN_TOKEN", null) == null) {
       properties.put("hookline.admin-token", AdminTokenFile.readOrCreate(dataDir));
     }
     properties.put("hookline.worker.enabled", worker);
     // The contract's short name for hookline.delivery.allow-private-targets.
-    String allowPrivate = env("HOOKLINE_ALLOW_PRIVATE_TARGETS", null);
+    String allowPrivate = value(env, "HOOKLINE_ALLOW_PRIVATE_TARGETS", null);
     if (allowPrivate != null) {
       properties.put("hookline.delivery.allow-private-targets", allowPrivate);
     }
-    ApplicationContext context;
-    if (server) {
-      context = Micronaut.build(new String[0]).mainClass(Runtime.class).banner(false)
-          .properties(properties).start();
-    } else {
-      properties.put("micronaut.server.enabled", false);
-      context = ApplicationContext.builder().properties(properties)
-          .environments(Environment.CLI).banner(false).start();
-    }
-    LocalPostgres database = embedded;
-    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      context.close();
-      if (database != null) {
-        database.close();
+    properties.putAll(overrides);
+    try {
+      ApplicationContext context;
+      if (server) {
+        context = Micronaut.build(new String[0]).mainClass(Runtime.class).banner(false)
+            .properties(properties).start();
+      } else {
+        properties.put("micronaut.server.enabled", false);
+        context = ApplicationContext.builder().properties(properties)
+            .environments(Environment.CLI).banner(false).start();
       }
-    }, "hookline-stop"));
-    return context;
+      return new Running(context, embedded);
+    } catch (RuntimeException e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
   }
 
-  private static String env(String name, String fallback) {
-    String value = System.getenv(name);
+  private static String value(Map<String, String> env, String name, String fallback) {
+    String value = env.get(name);
     return value == null || value.isBlank() ? fallback : value;
   }
 }
