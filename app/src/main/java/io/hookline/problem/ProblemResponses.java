@@ -26,6 +26,11 @@ public final class ProblemResponses implements ErrorResponseProcessor<Problem> {
   public MutableHttpResponse<Problem> processResponse(ErrorContext context,
       MutableHttpResponse<?> response) {
     HttpStatus status = response.getStatus();
+    if (status == HttpStatus.INTERNAL_SERVER_ERROR && databaseUnavailable(context)) {
+      return body(response.header("Retry-After", "5"), HttpStatus.SERVICE_UNAVAILABLE,
+          "The database is unavailable; try again shortly", null,
+          context.getRequest().getMethod());
+    }
     String detail = switch (status) {
       case NOT_FOUND -> "No such resource: " + context.getRequest().getPath();
       case METHOD_NOT_ALLOWED -> context.getRequest().getMethod() + " is not allowed here";
@@ -43,6 +48,27 @@ public final class ProblemResponses implements ErrorResponseProcessor<Problem> {
         : null;
     return body(response, status, detail, errors == null || errors.isEmpty() ? null : errors,
         context.getRequest().getMethod());
+  }
+
+  /**
+   * A lost or refused database connection (SQLSTATE class 08, an administrator shutdown 57P01,
+   * or the pool's wait running out) is the database being away, not a bug: 503, retry later.
+   */
+  static boolean databaseUnavailable(ErrorContext context) {
+    for (Throwable t = context.getRootCause().orElse(null); t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   /** Messages Micronaut writes for unreadable bodies can quote parser internals; keep them short. */

@@ -69,4 +69,32 @@ class RuntimeTest {
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
+
+  @Test
+  void apiAnswers503WhileTheDatabaseIsAwayAndRecoversOnItsOwn() throws Exception {
+    Path pgDir = dataDir.resolve("restarting");
+    LocalPostgres external = LocalPostgres.start(pgDir);
+    int port = external.port();
+    String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=" + external.user()
+        + "&password=" + external.password();
+    String token = "restart-admin-token-123456";
+    try (Runtime.Running running = Runtime.start(Map.of("HOOKLINE_DATABASE_URL", url,
+        "HOOKLINE_ADMIN_TOKEN", token), true, false, Map.of("micronaut.server.port", -1,
+        "hookline.admin-token", token, "datasources.default.connection-timeout", 1000))) {
+      assertThat(post(running, "/tenants", token, "{\"name\":\"before\"}").statusCode())
+          .isEqualTo(201);
+      external.close();
+      HttpResponse<String> away = post(running, "/tenants", token, "{\"name\":\"away\"}");
+      assertThat(away.statusCode()).isEqualTo(503);
+      assertThat(away.headers().firstValue("content-type")).hasValue("application/problem+json");
+      assertThat(away.body()).contains("database is unavailable").doesNotContain("Exception");
+
+      external = LocalPostgres.start(pgDir, port);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+          .until(() -> post(running, "/tenants", token, "{\"name\":\"after\"}")
+              .statusCode() == 201);
+    } finally {
+      external.close();
+    }
+  }
 }

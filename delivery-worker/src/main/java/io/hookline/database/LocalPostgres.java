@@ -56,6 +56,11 @@ public final class LocalPostgres implements AutoCloseable {
 
   /** Starts (initialising on first use) the server whose files live under {@code directory}. */
   public static LocalPostgres start(Path directory) {
+    return start(directory, 0);
+  }
+
+  /** As {@link #start(Path)}, on the given port (0: any free port). */
+  public static LocalPostgres start(Path directory, int port) {
     try {
       Path dir = Files.createDirectories(directory).toAbsolutePath();
       FileChannel channel = FileChannel.open(dir.resolve("hookline.lock"),
@@ -80,7 +85,8 @@ public final class LocalPostgres implements AutoCloseable {
       }
       String password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
       LocalPostgres server =
-          new LocalPostgres(pgData, binaries, password, freePort(), channel, lock);
+          new LocalPostgres(pgData, binaries, password, port == 0 ? freePort() : port, channel,
+              lock);
       server.startServer();
       return server;
     } catch (IOException e) {
