@@ -16,7 +16,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Runtime.start(true, !noWorker);
+    Startup.start(true, !noWorker);
     return Hookline.KEEP_RUNNING;
   }
 }

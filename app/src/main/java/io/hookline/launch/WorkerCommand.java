@@ -11,7 +11,7 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Runtime.start(false, true);
+    Startup.start(false, true);
     // No HTTP server keeps this process alive: wait until a signal stops it (the shutdown hook
     // closes the context and the embedded database).
     Thread.currentThread().join();

@@ -15,13 +15,13 @@ import org.slf4j.LoggerFactory;
  * What {@code serve} and {@code worker} share: find the database (HOOKLINE_DATABASE_URL, or an
  * embedded PostgreSQL in HOOKLINE_DATA_DIR), settle the admin token, and start Micronaut.
  */
-final class Runtime {
-  private static final Logger LOG = LoggerFactory.getLogger(Runtime.class);
+public final class Startup {
+  private static final Logger LOG = LoggerFactory.getLogger(Startup.class);
 
-  private Runtime() {}
+  private Startup() {}
 
   /** A started Hookline: its context and, when it runs one, its embedded database. */
-  record Running(ApplicationContext context, LocalPostgres embedded) implements AutoCloseable {
+  public record Running(ApplicationContext context, LocalPostgres embedded) implements AutoCloseable {
     @Override
     public void close() {
       context.close();
@@ -32,13 +32,13 @@ final class Runtime {
   }
 
   /** Starts for the process: reads the real environment and stops cleanly on SIGTERM. */
-  static Running start(boolean server, boolean worker) {
+  public static Running start(boolean server, boolean worker) {
     Running running = start(System.getenv(), server, worker, Map.of());
     java.lang.Runtime.getRuntime().addShutdownHook(new Thread(running::close, "hookline-stop"));
     return running;
   }
 
-  static Running start(Map<String, String> env, boolean server, boolean worker,
+  public static Running start(Map<String, String> env, boolean server, boolean worker,
       Map<String, Object> overrides) {
     Path dataDir = Path.of(value(env, "HOOKLINE_DATA_DIR", "hookline-data")).toAbsolutePath()
         .normalize();
@@ -68,7 +68,7 @@ final class Runtime {
     try {
       ApplicationContext context;
       if (server) {
-        context = Micronaut.build(new String[0]).mainClass(Runtime.class).banner(false)
+        context = Micronaut.build(new String[0]).mainClass(Startup.class).banner(false)
             .properties(properties).start();
       } else {
         properties.put("micronaut.server.enabled", false);

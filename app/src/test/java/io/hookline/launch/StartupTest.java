@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Starting Hookline the two ways users do: embedded PostgreSQL, or HOOKLINE_DATABASE_URL. */
-class RuntimeTest {
+class StartupTest {
   private static final Map<String, Object> RANDOM_PORT = Map.of("micronaut.server.port", -1);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -27,13 +27,13 @@ class RuntimeTest {
     Map<String, String> env = Map.of("HOOKLINE_DATA_DIR", dataDir.toString());
     String tenant;
     String token;
-    try (Runtime.Running first = Runtime.start(env, true, false, RANDOM_PORT)) {
+    try (Startup.Running first = Startup.start(env, true, false, RANDOM_PORT)) {
       token = Files.readString(dataDir.resolve("admin-token")).strip();
       assertThat(token).startsWith("hka_");
       tenant = post(first, "/tenants", token, "{\"name\":\"kept\"}").body();
       assertThat(tenant).contains("\"name\":\"kept\"");
     }
-    try (Runtime.Running second = Runtime.start(env, true, false, RANDOM_PORT)) {
+    try (Startup.Running second = Startup.start(env, true, false, RANDOM_PORT)) {
       assertThat(Files.readString(dataDir.resolve("admin-token")).strip()).isEqualTo(token);
       String id = tenant.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
       HttpResponse<String> key = post(second, "/tenants/" + id + "/api-keys", token, "");
@@ -49,7 +49,7 @@ class RuntimeTest {
       Map<String, String> env = Map.of("HOOKLINE_DATABASE_URL", url,
           "HOOKLINE_ADMIN_TOKEN", "external-admin-token-123456",
           "HOOKLINE_DATA_DIR", dataDir.resolve("unused").toString());
-      try (Runtime.Running running = Runtime.start(env, true, false,
+      try (Startup.Running running = Startup.start(env, true, false,
           Map.of("micronaut.server.port", -1,
               "hookline.admin-token", "external-admin-token-123456"))) {
         assertThat(running.embedded()).isNull();
@@ -61,7 +61,7 @@ class RuntimeTest {
     }
   }
 
-  private static HttpResponse<String> post(Runtime.Running running, String path, String token,
+  private static HttpResponse<String> post(Startup.Running running, String path, String token,
       String body) throws Exception {
     URI uri = running.context().getBean(EmbeddedServer.class).getURI().resolve(path);
     HttpRequest request = HttpRequest.newBuilder(uri)
@@ -78,7 +78,7 @@ class RuntimeTest {
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=" + external.user()
         + "&password=" + external.password();
     String token = "restart-admin-token-123456";
-    try (Runtime.Running running = Runtime.start(Map.of("HOOKLINE_DATABASE_URL", url,
+    try (Startup.Running running = Startup.start(Map.of("HOOKLINE_DATABASE_URL", url,
         "HOOKLINE_ADMIN_TOKEN", token), true, false, Map.of("micronaut.server.port", -1,
         "hookline.admin-token", token, "datasources.default.connection-timeout", 1000))) {
       assertThat(post(running, "/tenants", token, "{\"name\":\"before\"}").statusCode())

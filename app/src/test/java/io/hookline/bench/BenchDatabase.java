@@ -1,0 +1,82 @@
+package io.hookline.bench;
+
+import io.hookline.database.LocalPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/** A fresh database per scenario on the benchmark's own PostgreSQL, and the SQL it needs. */
+final class BenchDatabase {
+  static final String TENANT = "ten_bench";
+  private static int counter;
+  final String jdbcUrl;
+  private final LocalPostgres server;
+
+  private BenchDatabase(LocalPostgres server, String jdbcUrl) {
+    this.server = server;
+    this.jdbcUrl = jdbcUrl;
+  }
+
+  static BenchDatabase fresh(LocalPostgres server) throws SQLException {
+    String name = "bench_" + (++counter) + "_" + System.currentTimeMillis();
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(),
+        server.password()); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    }
+    return new BenchDatabase(server, server.jdbcUrl(name));
+  }
+
+  String url() {
+    return jdbcUrl + "?user=" + server.user() + "&password=" + server.password();
+  }
+
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl, server.user(), server.password());
+  }
+
+  /** One tenant and one webhook for every event, with these destination URLs. */
+  void subscribe(List<String> urls) throws SQLException {
+    try (Connection c = connect()) {
+      exec(c, "INSERT INTO hookline.tenant (id, name) VALUES ('" + TENANT + "', 'bench')");
+      exec(c, "INSERT INTO hookline.webhook (id, tenant_id, event, secret) VALUES ('wh_bench', '"
+          + TENANT + "', '*', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')");
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO hookline.destination"
+          + " (webhook_id, position, format, url) VALUES ('wh_bench', ?, 'json', ?)")) {
+        for (int i = 0; i < urls.size(); i++) {
+          insert.setInt(1, i);
+          insert.setString(2, urls.get(i));
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+    }
+  }
+
+  /** {@code count} committed outbox rows with 1 KiB of data each, ids prefix-0 … prefix-(n-1). */
+  void backlog(String prefix, int count) throws SQLException {
+    try (Connection c = connect()) {
+      exec(c, "INSERT INTO hookline.outbox (tenant_id, event, event_id, data)"
+          + " SELECT '" + TENANT + "', 'order.created', '" + prefix + "-' || g,"
+          + " jsonb_build_object('order_id', g, 'pad', repeat('x', 990))"
+          + " FROM generate_series(0, " + (count - 1) + ") g");
+    }
+  }
+
+  long count(String sql) throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static void exec(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}

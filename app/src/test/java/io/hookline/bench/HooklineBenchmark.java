@@ -1,0 +1,260 @@
+package io.hookline.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookline.database.LocalPostgres;
+import io.hookline.launch.Startup;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The end-to-end benchmark (docs/benchmarks.md): {@code ./mvnw -Pbench -pl app -am verify}.
+ * Hookline runs in this JVM on its own PostgreSQL; the receiver runs in another process; the
+ * same-run baseline is a plain HTTP client posting the same bodies to the same receiver.
+ * Options (-D): bench.scenarios (drain,steady,fanout,isolation,memory), bench.events (200000),
+ * bench.rates (500,2000,5000), bench.steady.seconds (20), bench.memory.deliveries (1000000).
+ */
+@Tag("benchmark")
+class HooklineBenchmark {
+  private static final String ADMIN = "bench-admin-token-0123456789";
+  private static final long LIMIT_MS = 30 * 60 * 1000;
+  private final Figures figures = new Figures();
+
+  @Test
+  void run() throws Exception {
+    List<String> scenarios = List.of(System.getProperty("bench.scenarios",
+        "drain,steady,fanout,isolation,memory").split(","));
+    int events = Integer.getInteger("bench.events", 200_000);
+    Path dir = Files.createTempDirectory("hookline-bench");
+    try (LocalPostgres postgres = LocalPostgres.start(dir);
+        ReceiverProcess receiver = ReceiverProcess.start()) {
+      double baseline = baseline(receiver);
+      figures.put("baseline", "posts_per_s (256 in flight)", baseline);
+      if (scenarios.contains("drain")) {
+        drain(postgres, receiver, "drain", events, 1, 0, baseline);
+      }
+      if (scenarios.contains("steady")) {
+        for (String rate : System.getProperty("bench.rates", "500,2000,5000").split(",")) {
+          steady(postgres, receiver, Integer.parseInt(rate.strip()));
+        }
+      }
+      Double fanOut = null;
+      if (scenarios.contains("fanout")) {
+        fanOut = drain(postgres, receiver, "fanout", events / 10, 10, 0, baseline);
+      }
+      if (scenarios.contains("isolation")) {
+        double healthy = drain(postgres, receiver, "isolation", events / 10, 10, 1, baseline);
+        if (fanOut != null) {
+          figures.put("isolation", "healthy_vs_all_healthy", healthy / fanOut);
+        }
+      }
+      if (scenarios.contains("memory")) {
+        memory(postgres, receiver, Integer.getInteger("bench.memory.deliveries", 1_000_000));
+      }
+      double after = baseline(receiver);
+      figures.put("baseline", "posts_per_s_after", after);
+    }
+    String table = figures.table();
+    String json = figures.json();
+    System.out.println("\n" + table + "\n" + json);
+    Path out = Path.of("target", "benchmark-results.json");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, json + "\n", StandardCharsets.UTF_8);
+  }
+
+  private static double baseline(ReceiverProcess receiver) throws Exception {
+    byte[] body = ("{\"id\":\"x\",\"event\":\"order.created\",\"data\":{\"pad\":\"" + "x".repeat(990)
+        + "\"}}").getBytes(StandardCharsets.UTF_8);
+    Baseline.postsPerSecond(receiver.url("127.0.0.1", "/warmup"), body, 20_000, 256);
+    double rate = Baseline.postsPerSecond(receiver.url("127.0.0.1", "/baseline"), body, 100_000,
+        256);
+    receiver.reset();
+    return rate;
+  }
+
+  /**
+   * Events already committed in the outbox, then the worker starts: deliveries/s until every
+   * healthy delivery is delivered with its attempt recorded. {@code hanging} of the
+   * destinations never answer (they time out).
+   */
+  private double drain(LocalPostgres postgres, ReceiverProcess receiver, String name, int events,
+      int destinations, int hanging, double baseline) throws Exception {
+    BenchDatabase db = BenchDatabase.fresh(postgres);
+    migrate(db);
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < destinations; i++) {
+      urls.add(i < hanging ? receiver.url("127.0.0.2", "/hang/" + i)
+          : receiver.url("127.0.0.1", "/ok/" + i));
+    }
+    db.subscribe(urls);
+    db.backlog(name, events);
+    long healthy = (long) events * (destinations - hanging);
+    long start = System.nanoTime();
+    try (Startup.Running ignored = hookline(db, true)) {
+      awaitCount(db, "SELECT count(*) FROM hookline.delivery WHERE status = 'delivered'", healthy);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double rate = healthy / seconds;
+      long attempts = db.count("SELECT count(*) FROM hookline.attempt WHERE outcome = 'delivered'");
+      figures.put(name, "events", events);
+      figures.put(name, "destinations (hanging)", destinations + " (" + hanging + ")");
+      figures.put(name, "deliveries_per_s", rate);
+      figures.put(name, "ratio_to_baseline", rate / baseline);
+      figures.put(name, "delivered_attempts_recorded", attempts);
+      figures.put(name, "receiver_posts", receiver.received());
+      assertThat(attempts).isEqualTo(healthy);
+      receiver.reset();
+      return rate;
+    }
+  }
+
+  /** Events committed at a fixed rate: commit-to-receipt latency measured at the receiver. */
+  private void steady(LocalPostgres postgres, ReceiverProcess receiver, int rate)
+      throws Exception {
+    BenchDatabase db = BenchDatabase.fresh(postgres);
+    migrate(db);
+    db.subscribe(List.of(receiver.url("127.0.0.1", "/ok")));
+    int seconds = Integer.getInteger("bench.steady.seconds", 20);
+    try (Startup.Running ignored = hookline(db, true)) {
+      write(db, "warm" + rate, rate, 3);
+      Map<String, Long> committed = write(db, "steady" + rate, rate, seconds);
+      awaitCount(db, "SELECT count(*) FROM hookline.delivery WHERE status = 'delivered'",
+          committed.size() + (long) rate * 3);
+      Map<String, Long> receipts = receiver.receipts();
+      long[] latencies = committed.entrySet().stream()
+          .mapToLong(e -> receipts.getOrDefault(e.getKey(), Long.MAX_VALUE) - e.getValue())
+          .toArray();
+      long[] sorted = Figures.sorted(latencies);
+      String name = "steady" + rate;
+      figures.put(name, "events", committed.size());
+      figures.put(name, "p50_ms", Figures.percentile(sorted, 50) / 1000.0);
+      figures.put(name, "p95_ms", Figures.percentile(sorted, 95) / 1000.0);
+      figures.put(name, "p99_ms", Figures.percentile(sorted, 99) / 1000.0);
+      figures.put(name, "max_ms", sorted[sorted.length - 1] / 1000.0);
+      receiver.reset();
+    }
+  }
+
+  /**
+   * Writes {@code rate} events a second for {@code seconds}, in one transaction per 5 ms tick
+   * (as a busy service commits), and answers each event id's commit time (wall-clock micros,
+   * taken right after the commit returned).
+   */
+  private static Map<String, Long> write(BenchDatabase db, String prefix, int rate, int seconds)
+      throws Exception {
+    Map<String, Long> committed = new HashMap<>();
+    long total = (long) rate * seconds;
+    long start = System.nanoTime();
+    long written = 0;
+    try (Connection c = db.connect()) {
+      while (written < total) {
+        long due = Math.min(total, (long) ((System.nanoTime() - start) / 1e9 * rate));
+        if (due > written) {
+          List<String> ids = IntStream.range(0, (int) (due - written))
+              .mapToObj(i -> prefix + "-" + (start + i)).toList();
+          StringBuilder sql = new StringBuilder(
+              "INSERT INTO hookline.outbox (tenant_id, event, event_id, data) VALUES ");
+          for (int i = 0; i < ids.size(); i++) {
+            sql.append(i == 0 ? "" : ",").append("('" + BenchDatabase.TENANT + "',"
+                + "'order.created',?,jsonb_build_object('pad', repeat('x', 990)))");
+          }
+          try (PreparedStatement insert = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < ids.size(); i++) {
+              insert.setString(i + 1, ids.get(i) + "-" + written);
+            }
+            insert.executeUpdate();
+          }
+          long at = Receiver.micros();
+          for (String id : ids) {
+            committed.put(id + "-" + written, at);
+          }
+          written = due;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+      }
+    }
+    return committed;
+  }
+
+  /** A backlog of due deliveries drained; heap (peak and after GC) and RSS of this process. */
+  private void memory(LocalPostgres postgres, ReceiverProcess receiver, int deliveries)
+      throws Exception {
+    BenchDatabase db = BenchDatabase.fresh(postgres);
+    migrate(db);
+    List<String> urls = IntStream.range(0, 10)
+        .mapToObj(i -> receiver.url("127.0.0.1", "/ok/" + i)).toList();
+    db.subscribe(urls);
+    db.backlog("memory", deliveries / 10);
+    AtomicLong peak = new AtomicLong();
+    Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+            Math::max);
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    long start = System.nanoTime();
+    try (Startup.Running ignored = hookline(db, true)) {
+      awaitCount(db, "SELECT count(*) FROM hookline.delivery WHERE status = 'delivered'",
+          deliveries);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      sampler.interrupt();
+      System.gc();
+      figures.put("memory", "deliveries", deliveries);
+      figures.put("memory", "deliveries_per_s", deliveries / seconds);
+      figures.put("memory", "peak_heap_mib", peak.get() / 1048576.0);
+      figures.put("memory", "heap_after_gc_mib",
+          ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0);
+      figures.put("memory", "rss_mib", rssMib());
+      figures.put("memory", "max_heap_mib", Runtime.getRuntime().maxMemory() / 1048576.0);
+      receiver.reset();
+    }
+  }
+
+  private static double rssMib() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+      }
+    }
+    return Double.NaN;
+  }
+
+  private static void migrate(BenchDatabase db) {
+    hookline(db, false).close();
+  }
+
+  private static Startup.Running hookline(BenchDatabase db, boolean worker) {
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("hookline.admin-token", ADMIN);
+    overrides.put("hookline.delivery.allow-private-targets", true);
+    overrides.put("hookline.delivery.shutdown-grace", "1s");
+    return Startup.start(Map.of("HOOKLINE_DATABASE_URL", db.url(), "HOOKLINE_ADMIN_TOKEN",
+        ADMIN), false, worker, overrides);
+  }
+
+  private static void awaitCount(BenchDatabase db, String sql, long expected) throws Exception {
+    long deadline = System.currentTimeMillis() + LIMIT_MS;
+    while (db.count(sql) < expected) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("Gave up waiting for " + expected + ": " + sql);
+      }
+      Thread.sleep(100);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.hookline.bench;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The benchmark's receiver, run in its own process: answers every POST 200 at once and notes when
+ * each webhook-id first arrived (wall-clock microseconds, comparable across processes on one
+ * machine). POSTs under /hang never get an answer. GET /stats and GET /receipts report; POST
+ * /reset forgets. Listens on 127.0.0.1 and 127.0.0.2 (two hosts for isolation runs).
+ */
+public final class Receiver {
+  private static final ConcurrentHashMap<String, Long> FIRST_SEEN = new ConcurrentHashMap<>();
+  private static final AtomicLong RECEIVED = new AtomicLong();
+
+  private Receiver() {}
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    EventLoopGroup group = new NioEventLoopGroup(1);
+    ServerBootstrap bootstrap = new ServerBootstrap().group(group)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
+                new Handler());
+          }
+        });
+    bootstrap.bind("127.0.0.1", port).sync();
+    bootstrap.bind("127.0.0.2", port).sync();
+    System.out.println("READY " + port);
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+
+  static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      String uri = request.uri();
+      String body = "ok";
+      if (request.method().name().equals("POST")) {
+        if (uri.startsWith("/reset")) {
+          FIRST_SEEN.clear();
+          RECEIVED.set(0);
+        } else if (uri.startsWith("/hang")) {
+          return;
+        } else {
+          RECEIVED.incrementAndGet();
+          String id = request.headers().get("webhook-id");
+          if (id != null) {
+            FIRST_SEEN.putIfAbsent(id, micros());
+          }
+        }
+      } else if (uri.startsWith("/stats")) {
+        body = "{\"received\":" + RECEIVED.get() + ",\"distinct\":" + FIRST_SEEN.size() + "}";
+      } else if (uri.startsWith("/receipts")) {
+        StringBuilder lines = new StringBuilder(FIRST_SEEN.size() * 40);
+        FIRST_SEEN.forEach((id, at) -> lines.append(id).append(' ').append(at).append('\n'));
+        body = lines.toString();
+      }
+      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+          HttpResponseStatus.OK, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+      response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      if (keepAlive) {
+        ctx.writeAndFlush(response);
+      } else {
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+  }
+
+  static long micros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+}
