@@ -10,8 +10,8 @@ import java.sql.Statement;
 import java.util.List;
 
 /** A fresh database per scenario on the benchmark's own PostgreSQL, and the SQL it needs. */
-final class BenchDatabase {
-  static final String TENANT = "ten_bench";
+public final class BenchDatabase {
+  public static final String TENANT = "ten_bench";
   private static int counter;
   final String jdbcUrl;
   private final LocalPostgres server;
@@ -21,7 +21,7 @@ final class BenchDatabase {
     this.jdbcUrl = jdbcUrl;
   }
 
-  static BenchDatabase fresh(LocalPostgres server) throws SQLException {
+  public static BenchDatabase fresh(LocalPostgres server) throws SQLException {
     String name = "bench_" + (++counter) + "_" + System.currentTimeMillis();
     try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(),
         server.password()); Statement s = c.createStatement()) {
@@ -30,16 +30,16 @@ final class BenchDatabase {
     return new BenchDatabase(server, server.jdbcUrl(name));
   }
 
-  String url() {
+  public String url() {
     return jdbcUrl + "?user=" + server.user() + "&password=" + server.password();
   }
 
-  Connection connect() throws SQLException {
+  public Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl, server.user(), server.password());
   }
 
   /** One tenant and one webhook for every event, with these destination URLs. */
-  void subscribe(List<String> urls) throws SQLException {
+  public void subscribe(List<String> urls) throws SQLException {
     try (Connection c = connect()) {
       exec(c, "INSERT INTO hookline.tenant (id, name) VALUES ('" + TENANT + "', 'bench')");
       exec(c, "INSERT INTO hookline.webhook (id, tenant_id, event, secret) VALUES ('wh_bench', '"
@@ -57,7 +57,7 @@ final class BenchDatabase {
   }
 
   /** {@code count} committed outbox rows with 1 KiB of data each, ids prefix-0 … prefix-(n-1). */
-  void backlog(String prefix, int count) throws SQLException {
+  public void backlog(String prefix, int count) throws SQLException {
     try (Connection c = connect()) {
       exec(c, "INSERT INTO hookline.outbox (tenant_id, event, event_id, data)"
           + " SELECT '" + TENANT + "', 'order.created', '" + prefix + "-' || g,"
@@ -66,7 +66,7 @@ final class BenchDatabase {
     }
   }
 
-  long count(String sql) throws SQLException {
+  public long count(String sql) throws SQLException {
     try (Connection c = connect(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();

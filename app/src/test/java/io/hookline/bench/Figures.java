@@ -5,14 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The benchmark's results: printed as a table and as JSON. */
-final class Figures {
+public final class Figures {
   private final Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
 
-  void put(String scenario, String figure, Object value) {
+  public void put(String scenario, String figure, Object value) {
     rows.computeIfAbsent(scenario, k -> new LinkedHashMap<>()).put(figure, value);
   }
 
-  static double percentile(long[] sorted, double p) {
+  public static double percentile(long[] sorted, double p) {
     if (sorted.length == 0) {
       return Double.NaN;
     }
@@ -20,13 +20,13 @@ final class Figures {
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
   }
 
-  static long[] sorted(long[] values) {
+  public static long[] sorted(long[] values) {
     long[] copy = values.clone();
     Arrays.sort(copy);
     return copy;
   }
 
-  String table() {
+  public String table() {
     StringBuilder out = new StringBuilder();
     out.append(String.format("%-12s %-34s %s%n", "scenario", "figure", "value"));
     rows.forEach((scenario, figures) -> figures.forEach((name, value) -> out.append(
@@ -34,7 +34,7 @@ final class Figures {
     return out.toString();
   }
 
-  String json() {
+  public String json() {
     StringBuilder out = new StringBuilder("{");
     rows.forEach((scenario, figures) -> {
       out.append('"').append(scenario).append("\":{");

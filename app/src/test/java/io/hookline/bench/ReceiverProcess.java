@@ -16,17 +16,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@link Receiver} in a child JVM (its own process, as the benchmark requires). */
-final class ReceiverProcess implements AutoCloseable {
+public final class ReceiverProcess implements AutoCloseable {
   private static final HttpClient CONTROL = HttpClient.newHttpClient();
   private final Process process;
-  final int port;
+  public final int port;
 
   private ReceiverProcess(Process process, int port) {
     this.process = process;
     this.port = port;
   }
 
-  static ReceiverProcess start() throws IOException {
+  public static ReceiverProcess start() throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -56,17 +56,17 @@ final class ReceiverProcess implements AutoCloseable {
     return new ReceiverProcess(process, port);
   }
 
-  String url(String host, String path) {
+  public String url(String host, String path) {
     return "http://" + host + ":" + port + path;
   }
 
-  long received() throws Exception {
+  public long received() throws Exception {
     String stats = get("/stats");
     return Long.parseLong(stats.replaceAll(".*\"received\":(\\d+).*", "$1"));
   }
 
   /** webhook-id → first receipt, wall-clock microseconds. */
-  Map<String, Long> receipts() throws Exception {
+  public Map<String, Long> receipts() throws Exception {
     Map<String, Long> receipts = new HashMap<>();
     for (String line : get("/receipts").split("\n")) {
       int space = line.indexOf(' ');
@@ -77,7 +77,13 @@ final class ReceiverProcess implements AutoCloseable {
     return receipts;
   }
 
-  void reset() throws Exception {
+  /** webhook-ids that reached /ok… more than once. */
+  public java.util.Set<String> duplicates() throws Exception {
+    return java.util.Arrays.stream(get("/duplicates").split("\n")).filter(s -> !s.isBlank())
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  public void reset() throws Exception {
     CONTROL.send(HttpRequest.newBuilder(URI.create(url("127.0.0.1", "/reset")))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
   }
