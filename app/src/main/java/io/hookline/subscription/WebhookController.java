@@ -101,8 +101,8 @@ final class WebhookController {
       @Nullable @QueryValue String tenant) {
     List<FieldError> errors = new ArrayList<>();
     String tenantId = tenantOf(caller, tenant, errors);
-    long pageNumber = number(page, "page", 0, 0, Integer.MAX_VALUE, errors);
-    int size = (int) number(limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, errors);
+    long pageNumber = WebhookPage.parameter(page, "page", 0, 0, Integer.MAX_VALUE, errors);
+    int size = (int) WebhookPage.parameter(limit, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, errors);
     if (!errors.isEmpty()) {
       throw ProblemException.invalid(errors);
     }
@@ -185,23 +185,6 @@ final class WebhookController {
   private static String bodyTenant(@Nullable JsonNode body) {
     JsonNode tenant = body != null && body.isObject() ? body.get("tenant") : null;
     return tenant != null && tenant.isString() ? tenant.getStringValue() : null;
-  }
-
-  private static long number(@Nullable String text, String name, long fallback, long min,
-      long max, List<FieldError> errors) {
-    if (text == null || text.isEmpty()) {
-      return fallback;
-    }
-    try {
-      long value = Long.parseLong(text);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // complained about below
-    }
-    errors.add(new FieldError(name, "must be a whole number from " + min + " to " + max));
-    return fallback;
   }
 
   private WebhookResource view(HttpRequest<?> request, Webhook webhook) {

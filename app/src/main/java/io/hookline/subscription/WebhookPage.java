@@ -3,6 +3,7 @@ package io.hookline.subscription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hookline.subscription.WebhookResource.Link;
 import io.micronaut.core.annotation.Nullable;
+import io.hookline.problem.Problem.FieldError;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -34,5 +35,23 @@ record WebhookPage(
     Link next = page < lastPage ? new Link(pageHref.apply(page + 1)) : null;
     return new WebhookPage(pageHref.apply(page), page * limit, limit, pageCount,
         new Link(pageHref.apply(0)), previous, next, new Link(pageHref.apply(lastPage)), items);
+  }
+
+  /** A paging query parameter: absent is the fallback, anything but min..max a complaint. */
+  static long parameter(@Nullable String text, String name, long fallback, long min,
+      long max, List<FieldError> errors) {
+    if (text == null || text.isEmpty()) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(text);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // complained about below
+    }
+    errors.add(new FieldError(name, "must be a whole number from " + min + " to " + max));
+    return fallback;
   }
 }
