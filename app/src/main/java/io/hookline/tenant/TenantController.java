@@ -15,6 +15,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.Parameter;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -42,7 +43,7 @@ final class TenantController {
 
   @Post
   @Status(HttpStatus.CREATED)
-  Tenant create(Caller caller, @Body NewTenant body) {
+  Tenant create(@Parameter(hidden = true) Caller caller, @Body NewTenant body) {
     caller.requireAdmin();
     String name = body.name() == null ? "" : body.name().strip();
     if (name.isEmpty() || name.length() > 200) {
@@ -54,7 +55,7 @@ final class TenantController {
 
   @Post("/{tenantId}/api-keys")
   @Status(HttpStatus.CREATED)
-  NewKey createKey(Caller caller, String tenantId) {
+  NewKey createKey(@Parameter(hidden = true) Caller caller, String tenantId) {
     caller.requireAdmin();
     if (!tenants.existsById(tenantId)) {
       throw ProblemException.notFound("Tenant");
@@ -66,7 +67,8 @@ final class TenantController {
   }
 
   @Delete("/{tenantId}/api-keys/{keyId}")
-  HttpResponse<Void> revokeKey(Caller caller, String tenantId, String keyId) {
+  HttpResponse<Void> revokeKey(@Parameter(hidden = true) Caller caller, String tenantId,
+      String keyId) {
     caller.requireAdmin();
     if (keys.revoke(keyId, tenantId) == 0) {
       throw ProblemException.notFound("API key");
