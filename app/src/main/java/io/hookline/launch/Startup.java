@@ -6,6 +6,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.Environment;
 import io.micronaut.runtime.Micronaut;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -31,11 +32,32 @@ public final class Startup {
     }
   }
 
-  /** Starts for the process: reads the real environment and stops cleanly on SIGTERM. */
+  /**
+   * Starts for the process: reads the real environment and stops cleanly on SIGTERM. With the
+   * HTTP server, Micronaut's own shutdown hook closes the context (closing it from a second hook
+   * as well deadlocks), so this hook only waits for that before stopping the embedded database,
+   * which the worker's graceful shutdown still needs to release its claims.
+   */
   public static Running start(boolean server, boolean worker) {
     Running running = start(System.getenv(), server, worker, Map.of());
-    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(running::close, "hookline-stop"));
+    java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (server) {
+        awaitStopped(running.context(), Duration.ofSeconds(90));
+      } else {
+        running.context().close();
+      }
+      if (running.embedded() != null) {
+        running.embedded().close();
+      }
+    }, "hookline-stop"));
     return running;
+  }
+
+  private static void awaitStopped(ApplicationContext context, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (context.isRunning() && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+    }
   }
 
   public static Running start(Map<String, String> env, boolean server, boolean worker,
