@@ -5,7 +5,6 @@ import io.hookline.identity.PublicId;
 import io.hookline.problem.Problem;
 import io.hookline.problem.ProblemException;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
@@ -67,13 +66,12 @@ final class TenantController {
   }
 
   @Delete("/{tenantId}/api-keys/{keyId}")
-  HttpResponse<Void> revokeKey(@Parameter(hidden = true) Caller caller, String tenantId,
-      String keyId) {
+  @Status(HttpStatus.NO_CONTENT)
+  void revokeKey(@Parameter(hidden = true) Caller caller, String tenantId, String keyId) {
     caller.requireAdmin();
     if (keys.revoke(keyId, tenantId) == 0) {
       throw ProblemException.notFound("API key");
     }
-    return HttpResponse.noContent();
   }
 
   private Instant now() {
