@@ -6,6 +6,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -114,6 +117,12 @@ public final class EventFixtures {
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A timestamptz column as read by {@link #rows}. */
+  public static Instant instant(Object timestamp) {
+    return timestamp instanceof OffsetDateTime time ? time.toInstant()
+        : ((Timestamp) timestamp).toInstant();
   }
 
   private static PreparedStatement prepare(Connection connection, String sql,

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,10 +134,10 @@ class FanOutTest implements TestPropertyProvider {
          WHERE d.event_pk = ?""", webhook, stored.pk()).get(0);
     assertThat(row.subList(0, 8)).containsExactly(tenant, webhook,
         "https://contract.example/hook", "pending", 0, 0, true, "scheduled");
-    assertThat(row.subList(8, 11)).map(FanOutTest::instant)
+    assertThat(row.subList(8, 11)).map(EventFixtures::instant)
         .containsExactly(created, created, created);
     assertThat(row.subList(11, 13)).containsOnlyNulls();
-    assertThat(instant(row.get(13))).isEqualTo(created);
+    assertThat(EventFixtures.instant(row.get(13))).isEqualTo(created);
     assertThat(row.subList(14, 16)).containsExactly("api", true);
   }
 
@@ -159,7 +158,7 @@ class FanOutTest implements TestPropertyProvider {
     assertThat(rows).hasSize(5);
     for (List<Object> row : rows) {
       String unit = ((String) row.get(0)).replaceAll("https://(\\w+)\\..*", "$1");
-      assertThat(instant(row.get(1))).as(unit)
+      assertThat(EventFixtures.instant(row.get(1))).as(unit)
           .isEqualTo(created.plus(delays.getOrDefault(unit, Duration.ZERO)));
     }
   }
@@ -242,10 +241,5 @@ class FanOutTest implements TestPropertyProvider {
   private List<String> urls(FanOut.Stored stored) {
     return db.rows("SELECT url FROM hookline.delivery WHERE event_pk = ? ORDER BY id",
         stored.pk()).stream().map(row -> (String) row.get(0)).toList();
-  }
-
-  private static Instant instant(Object timestamp) {
-    return timestamp instanceof OffsetDateTime odt ? odt.toInstant()
-        : ((java.sql.Timestamp) timestamp).toInstant();
   }
 }
