@@ -206,6 +206,11 @@ class EventApiTest extends ApiTest {
       assertThat(response.contentType()).startsWith("application/problem+json");
       assertThat(errorFields(response)).as(body).isEqualTo(fields);
     });
+    for (String unreadable : new String[] {"{\"event\":", "", "not json"}) {
+      Response response = call("POST", "/events", key, unreadable);
+      assertThat(response.status()).as(unreadable).isEqualTo(400);
+      assertThat(response.contentType()).startsWith("application/problem+json");
+    }
     Response longKey = call("POST", "/events", key, "{\"event\":\"a\",\"data\":{}}",
         Map.of("Idempotency-Key", "k".repeat(256)));
     assertThat(errorFields(longKey)).containsExactly("Idempotency-Key");

@@ -9,12 +9,14 @@ import io.hookline.event.NewEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micronaut.context.annotation.Property;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.test.annotation.MockBean;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +47,8 @@ class OutboxRelayTest implements TestPropertyProvider {
   DataSourceResolver resolver;
   @Inject
   MeterRegistry registry;
+  @Property(name = "datasources.default.url")
+  String url;
 
   EventFixtures db;
 
@@ -217,6 +221,29 @@ class OutboxRelayTest implements TestPropertyProvider {
     assertThat(relay.relayOnce()).isEqualTo(1);
     assertThat(db.rows("SELECT id FROM hookline.event WHERE tenant_id = ? ORDER BY pk", tenant))
         .containsExactly(List.of("early-1"), List.of("late-1"));
+  }
+
+  @Test
+  void aServiceRoleWithTheDocumentedGrantsCanWriteTheOutbox() throws Exception {
+    String tenant = db.tenant();
+    String role = "svc_" + Long.toHexString(System.nanoTime());
+    db.update("CREATE ROLE " + role + " LOGIN PASSWORD 'service-secret'");
+    db.update("GRANT USAGE ON SCHEMA hookline TO " + role);
+    db.update("GRANT INSERT ON hookline.outbox TO " + role);
+    try (Connection service = DriverManager.getConnection(url, role, "service-secret")) {
+      service.setAutoCommit(false);
+      try (var insert = service.prepareStatement("INSERT INTO hookline.outbox"
+          + " (tenant_id, event, data, event_id) VALUES (?, 'order.created', ?::jsonb, ?)")) {
+        insert.setString(1, tenant);
+        insert.setString(2, "{\"order_id\": \"ord_9\"}");
+        insert.setString(3, "ord_9:created");
+        insert.executeUpdate();
+      }
+      service.commit();
+    }
+    relay.relayOnce();
+    assertThat(db.count("SELECT count(*) FROM hookline.event WHERE tenant_id = ?"
+        + " AND id = 'ord_9:created'", tenant)).isEqualTo(1);
   }
 
   private double rejected(String reason) {
