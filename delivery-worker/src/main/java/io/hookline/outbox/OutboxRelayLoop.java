@@ -46,6 +46,8 @@ final class OutboxRelayLoop {
     }
     thread = Thread.ofPlatform().name("hookline-outbox-relay").daemon().start(this::run);
     listener.start(wake::release);
+    LOG.info("Outbox relay started: woken by NOTIFY on {}, polling every {}",
+        OutboxListener.CHANNEL, settings.pollInterval());
   }
 
   @PreDestroy
