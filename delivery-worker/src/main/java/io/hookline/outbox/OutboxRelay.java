@@ -1,0 +1,200 @@
+package io.hookline.outbox;
+
+import io.hookline.event.EventLimits;
+import io.hookline.event.FanOut;
+import io.hookline.event.NewEvent;
+import io.hookline.identity.PublicId;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.jdbc.DataSourceResolver;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns committed outbox rows into events and deliveries. Each call claims the oldest
+ * unprocessed rows with FOR UPDATE SKIP LOCKED and handles them in one transaction, so any number
+ * of relays may run at once: a row is locked by one of them, and once that one commits it is
+ * gone (or rejected) for all. Nothing remembers how far it got: a row whose transaction commits
+ * late, after higher ids were relayed, is still unprocessed and is found by the next claim.
+ *
+ * <p>A relayed row is deleted in the same transaction that stores its event: the event row is
+ * the durable record, so keeping the outbox row adds nothing, and deleting keeps the outbox down
+ * to rows in flight and rejected rows, which the claim and the gauges scan. Rejected rows are
+ * kept with {@code processed_at} and their reason, never silently skipped; removing them is the
+ * operators' call.
+ */
+@Singleton
+public final class OutboxRelay {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+
+  // The claim is materialized on its own so that data is rendered only for rows this relay
+  // locked, and only once; a rendering over twice the limit is not fetched (see OutboxRow).
+  private static final String CLAIM = """
+      WITH claimed AS MATERIALIZED (
+        SELECT id FROM hookline.outbox
+         WHERE processed_at IS NULL
+         ORDER BY id
+         LIMIT ?
+           FOR UPDATE SKIP LOCKED
+      ), rendered AS MATERIALIZED (
+        SELECT o.id, o.tenant_id, o.event, o.event_id, jsonb_typeof(o.data) AS kind,
+               o.data::text AS text
+          FROM claimed JOIN hookline.outbox o USING (id)
+      )
+      SELECT r.id, r.tenant_id, r.event, r.event_id, r.kind, octet_length(r.text),
+             CASE WHEN octet_length(r.text) <= ? THEN r.text END,
+             EXISTS (SELECT 1 FROM hookline.tenant t WHERE t.id = r.tenant_id)
+        FROM rendered r
+       ORDER BY r.id""";
+  private static final String DELETE_RELAYED = "DELETE FROM hookline.outbox WHERE id = ANY (?)";
+  private static final String REJECT =
+      "UPDATE hookline.outbox SET processed_at = ?, rejected = ? WHERE id = ?";
+
+  private final DataSource dataSource;
+  private final EventLimits limits;
+  private final OutboxSettings settings;
+  private final JsonMapper json;
+  private final Clock clock;
+  private final MeterRegistry meters;
+  private final Counter eventsIn;
+
+  OutboxRelay(DataSource dataSource, DataSourceResolver resolver, EventLimits limits,
+      OutboxSettings settings, JsonMapper json, Clock clock, MeterRegistry meters) {
+    // The raw pool: the relay commits its own transactions.
+    this.dataSource = resolver.resolve(dataSource);
+    this.limits = limits;
+    this.settings = settings;
+    this.json = json;
+    this.clock = clock;
+    this.meters = meters;
+    this.eventsIn = Counter.builder("hookline.events.in").tag("source", "outbox")
+        .description("Events stored, by where they came in").register(meters);
+    rowGauge("unprocessed", "processed_at IS NULL");
+    rowGauge("rejected", "rejected IS NOT NULL");
+  }
+
+  /**
+   * Claims up to a batch of unprocessed rows and relays them in one transaction; answers how many
+   * rows it claimed (fewer than the batch size: the outbox is drained for now).
+   */
+  public int relayOnce() throws SQLException {
+    Relayed relayed;
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        relayed = relay(connection);
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+    }
+    eventsIn.increment(relayed.stored());
+    relayed.rejections().forEach(code -> Counter.builder("hookline.outbox.rejected")
+        .tag("reason", code).description("Outbox rows kept as rejected, by reason")
+        .register(meters).increment());
+    return relayed.claimed();
+  }
+
+  public int batchSize() {
+    return settings.batchSize();
+  }
+
+  private record Relayed(int claimed, int stored, List<String> rejections) {}
+
+  private Relayed relay(Connection connection) throws SQLException {
+    List<OutboxRow> rows = claim(connection);
+    List<Long> relayed = new ArrayList<>();
+    List<String> rejectionCodes = new ArrayList<>();
+    int stored = 0;
+    try (PreparedStatement reject = connection.prepareStatement(REJECT)) {
+      for (OutboxRow row : rows) {
+        List<OutboxRow.Rejection> rejections = row.rejections(limits, json);
+        if (!rejections.isEmpty()) {
+          String reason = rejections.stream().map(OutboxRow.Rejection::message)
+              .collect(Collectors.joining("; "));
+          LOG.warn("Outbox row {} of tenant {} is rejected and kept: {}", row.id(),
+              row.tenantId(), reason);
+          reject.setObject(1, clock.instant().atOffset(ZoneOffset.UTC));
+          reject.setString(2, reason);
+          reject.setLong(3, row.id());
+          reject.addBatch();
+          rejections.forEach(r -> rejectionCodes.add(r.code()));
+          continue;
+        }
+        String id = row.eventId() == null ? PublicId.random("evt") : row.eventId();
+        NewEvent event = new NewEvent(row.tenantId(), id, row.event(), row.data(),
+            NewEvent.createdAt(clock), NewEvent.Source.OUTBOX);
+        if (FanOut.store(connection, event).isPresent()) {
+          stored++;
+        } else {
+          LOG.info("Outbox row {}: tenant {} already has event {}; relayed without a second one",
+              row.id(), row.tenantId(), id);
+        }
+        relayed.add(row.id());
+      }
+      if (!rejectionCodes.isEmpty()) {
+        reject.executeBatch();
+      }
+    }
+    if (!relayed.isEmpty()) {
+      try (PreparedStatement delete = connection.prepareStatement(DELETE_RELAYED)) {
+        delete.setArray(1, connection.createArrayOf("bigint", relayed.toArray()));
+        delete.executeUpdate();
+      }
+    }
+    return new Relayed(rows.size(), stored, rejectionCodes);
+  }
+
+  private List<OutboxRow> claim(Connection connection) throws SQLException {
+    List<OutboxRow> rows = new ArrayList<>();
+    try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+      claim.setInt(1, settings.batchSize());
+      claim.setLong(2, 2L * limits.maxPayloadBytes());
+      try (ResultSet result = claim.executeQuery()) {
+        while (result.next()) {
+          rows.add(new OutboxRow(result.getLong(1), result.getString(2), result.getString(3),
+              result.getString(4), result.getString(5), result.getLong(6), result.getString(7),
+              result.getBoolean(8)));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Outbox rows in a state, counted when scraped (the outbox holds only those, so it is cheap). */
+  private void rowGauge(String state, String predicate) {
+    String sql = "SELECT count(*) FROM hookline.outbox WHERE " + predicate;
+    Gauge.builder("hookline.outbox.rows", () -> count(sql)).tag("state", state)
+        .description("Outbox rows waiting to be relayed, and rejected rows kept")
+        .register(meters);
+  }
+
+  private double count(String sql) {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.setQueryTimeout(5);
+      try (ResultSet result = statement.executeQuery(sql)) {
+        result.next();
+        return result.getLong(1);
+      }
+    } catch (SQLException e) {
+      LOG.debug("Could not count outbox rows: {}", e.getMessage());
+      return Double.NaN;
+    }
+  }
+}

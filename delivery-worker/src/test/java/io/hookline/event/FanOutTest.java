@@ -1,0 +1,245 @@
+package io.hookline.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookline.identity.PublicId;
+import io.micronaut.jdbc.DataSourceResolver;
+import io.micronaut.test.annotation.MockBean;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@MicronautTest(transactional = false)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FanOutTest implements TestPropertyProvider {
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00.123456Z"));
+
+  @Inject
+  DataSource dataSource;
+  @Inject
+  DataSourceResolver resolver;
+  @Inject
+  Clock injectedClock;
+
+  EventFixtures db;
+
+  @MockBean(Clock.class)
+  Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public Map<String, String> getProperties() {
+    return EventFixtures.database();
+  }
+
+  @BeforeAll
+  void setUp() {
+    db = new EventFixtures(resolver.resolve(dataSource));
+  }
+
+  @Test
+  void starMatchesEveryName() {
+    String tenant = db.tenant();
+    db.webhook(tenant, "*", "https://all.example/hook");
+    for (String name : List.of("order", "order.created", "a.b.c.d", "user_signed-up")) {
+      assertThat(urls(store(tenant, name).orElseThrow())).as(name)
+          .containsExactly("https://all.example/hook");
+    }
+  }
+
+  @Test
+  void prefixPatternMatchesEveryDepthBelowThePrefixOnly() {
+    String tenant = db.tenant();
+    db.webhook(tenant, "order.*", "https://orders.example/hook");
+    assertThat(urls(store(tenant, "order.created").orElseThrow())).hasSize(1);
+    assertThat(urls(store(tenant, "order.item.added").orElseThrow())).hasSize(1);
+    assertThat(urls(store(tenant, "order").orElseThrow())).isEmpty();
+    assertThat(urls(store(tenant, "orders.x").orElseThrow())).isEmpty();
+    assertThat(urls(store(tenant, "order_created").orElseThrow())).isEmpty();
+    assertThat(urls(store(tenant, "shop.order.created").orElseThrow())).isEmpty();
+  }
+
+  @Test
+  void underscoresInPatternsAreLiteralNotLikeWildcards() {
+    String tenant = db.tenant();
+    db.webhook(tenant, "a_b.*", "https://prefix.example/hook");
+    db.webhook(tenant, "x_y", "https://exact.example/hook");
+    assertThat(urls(store(tenant, "aXb.c").orElseThrow())).isEmpty();
+    assertThat(urls(store(tenant, "a_b.c").orElseThrow()))
+        .containsExactly("https://prefix.example/hook");
+    assertThat(urls(store(tenant, "xzy").orElseThrow())).isEmpty();
+    assertThat(urls(store(tenant, "x_y").orElseThrow()))
+        .containsExactly("https://exact.example/hook");
+  }
+
+  @Test
+  void exactPatternMatchesOnlyThatName() {
+    String tenant = db.tenant();
+    db.webhook(tenant, "order.created", "https://exact.example/hook");
+    assertThat(urls(store(tenant, "order.created").orElseThrow())).hasSize(1);
+    assertThat(urls(store(tenant, "order.created.late").orElseThrow())).isEmpty();
+    assertThat(urls(store(tenant, "order").orElseThrow())).isEmpty();
+    assertThat(urls(store(tenant, "Order.Created").orElseThrow())).isEmpty();
+  }
+
+  @Test
+  void disabledAndDeletedWebhooksGetNothing() {
+    String tenant = db.tenant();
+    db.webhook(tenant, "*", "https://live.example/hook");
+    db.disable(db.webhook(tenant, "*", "https://disabled.example/hook"));
+    db.delete(db.webhook(tenant, "*", "https://deleted.example/hook"));
+    assertThat(urls(store(tenant, "order.created").orElseThrow()))
+        .containsExactly("https://live.example/hook");
+  }
+
+  @Test
+  void everyCurrentDestinationGetsOneDeliveryAndRemovedOnesNone() {
+    String tenant = db.tenant();
+    String webhook = db.webhook(tenant, "order.*");
+    db.destination(webhook, "https://one.example/hook");
+    long removed = db.destination(webhook, "https://removed.example/hook");
+    db.destination(webhook, "https://three.example/hook");
+    db.removeDestination(removed);
+    FanOut.Stored stored = store(tenant, "order.paid").orElseThrow();
+    assertThat(stored.deliveries()).isEqualTo(2);
+    assertThat(urls(stored)).containsExactly("https://one.example/hook",
+        "https://three.example/hook");
+  }
+
+  @Test
+  void deliveryRowsFollowTheContract() {
+    String tenant = db.tenant();
+    String webhook = db.webhook(tenant, "*", "https://contract.example/hook");
+    FanOut.Stored stored = store(tenant, "order.created").orElseThrow();
+    Instant created = Instant.parse("2026-03-01T10:00:00.123Z");
+    List<Object> row = db.rows("""
+        SELECT d.tenant_id, d.webhook_id, d.url, d.status, d.attempt_count, d.schedule_step,
+               d.retry, d.next_trigger, d.next_attempt_at, d.created_at, d.updated_at,
+               d.claimed_by, d.reason, e.created_at, e.source,
+               d.destination_id = (SELECT id FROM hookline.destination WHERE webhook_id = ?)
+          FROM hookline.delivery d JOIN hookline.event e ON e.pk = d.event_pk
+         WHERE d.event_pk = ?""", webhook, stored.pk()).get(0);
+    assertThat(row.subList(0, 8)).containsExactly(tenant, webhook,
+        "https://contract.example/hook", "pending", 0, 0, true, "scheduled");
+    assertThat(row.subList(8, 11)).map(EventFixtures::instant)
+        .containsExactly(created, created, created);
+    assertThat(row.subList(11, 13)).containsOnlyNulls();
+    assertThat(EventFixtures.instant(row.get(13))).isEqualTo(created);
+    assertThat(row.subList(14, 16)).containsExactly("api", true);
+  }
+
+  @Test
+  void webhookDelayPutsTheFirstAttemptThatLongAfterTheEvent() {
+    String tenant = db.tenant();
+    Map<String, Duration> delays = Map.of("second", Duration.ofSeconds(30),
+        "minute", Duration.ofMinutes(30), "hour", Duration.ofHours(30),
+        "day", Duration.ofDays(30));
+    delays.forEach((unit, delay) -> db.delay(
+        db.webhook(tenant, "*", "https://" + unit + ".example/hook"), 30, unit));
+    db.webhook(tenant, "*", "https://now.example/hook");
+    clock.advance(Duration.ofDays(400).plusMillis(7));
+    Instant created = NewEvent.createdAt(clock);
+    FanOut.Stored stored = store(tenant, "order.created").orElseThrow();
+    List<List<Object>> rows = db.rows(
+        "SELECT url, next_attempt_at FROM hookline.delivery WHERE event_pk = ?", stored.pk());
+    assertThat(rows).hasSize(5);
+    for (List<Object> row : rows) {
+      String unit = ((String) row.get(0)).replaceAll("https://(\\w+)\\..*", "$1");
+      assertThat(EventFixtures.instant(row.get(1))).as(unit)
+          .isEqualTo(created.plus(delays.getOrDefault(unit, Duration.ZERO)));
+    }
+  }
+
+  @Test
+  void anotherTenantsWebhooksNeverMatch() {
+    String mine = db.tenant();
+    String theirs = db.tenant();
+    db.webhook(theirs, "*", "https://theirs.example/hook");
+    db.webhook(theirs, "order.created", "https://theirs.example/exact");
+    FanOut.Stored stored = store(mine, "order.created").orElseThrow();
+    assertThat(stored.deliveries()).isZero();
+    assertThat(urls(stored)).isEmpty();
+  }
+
+  @Test
+  void anEventThatMatchesNothingIsStillStored() {
+    String tenant = db.tenant();
+    FanOut.Stored stored = store(tenant, "nobody.listens").orElseThrow();
+    assertThat(db.count("SELECT count(*) FROM hookline.event WHERE pk = ? AND tenant_id = ?",
+        stored.pk(), tenant)).isEqualTo(1);
+  }
+
+  @Test
+  void aRepeatedIdWritesNothing() {
+    String tenant = db.tenant();
+    db.webhook(tenant, "*", "https://all.example/hook");
+    String id = "order-42";
+    FanOut.Stored first = store(tenant, id, "order.created").orElseThrow();
+    assertThat(store(tenant, id, "order.updated")).isEmpty();
+    assertThat(db.rows("SELECT pk, event FROM hookline.event WHERE tenant_id = ?", tenant))
+        .containsExactly(List.of(first.pk(), "order.created"));
+    assertThat(db.count("SELECT count(*) FROM hookline.delivery WHERE tenant_id = ?", tenant))
+        .isEqualTo(1);
+    // The same id is another tenant's own business.
+    assertThat(store(db.tenant(), id, "order.created")).isPresent();
+  }
+
+  @Test
+  void writesNothingWhenTheCallersTransactionRollsBack() throws SQLException {
+    String tenant = db.tenant();
+    db.webhook(tenant, "*", "https://all.example/hook");
+    try (Connection connection = resolver.resolve(dataSource).getConnection()) {
+      connection.setAutoCommit(false);
+      assertThat(FanOut.store(connection, event(tenant, "evt-rolled-back", "order.created")))
+          .isPresent();
+      connection.rollback();
+    }
+    assertThat(db.count("SELECT count(*) FROM hookline.event WHERE tenant_id = ?", tenant))
+        .isZero();
+    assertThat(db.count("SELECT count(*) FROM hookline.delivery WHERE tenant_id = ?", tenant))
+        .isZero();
+  }
+
+  @Test
+  void theInjectedClockIsTheTestsClock() {
+    assertThat(injectedClock.instant()).isEqualTo(clock.instant());
+  }
+
+  private Optional<FanOut.Stored> store(String tenant, String name) {
+    return store(tenant, PublicId.random("evt"), name);
+  }
+
+  private Optional<FanOut.Stored> store(String tenant, String id, String name) {
+    try (Connection connection = resolver.resolve(dataSource).getConnection()) {
+      connection.setAutoCommit(false);
+      Optional<FanOut.Stored> stored = FanOut.store(connection, event(tenant, id, name));
+      connection.commit();
+      return stored;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private NewEvent event(String tenant, String id, String name) {
+    return new NewEvent(tenant, id, name, "{\"order_id\": \"ord_1\"}",
+        NewEvent.createdAt(clock), NewEvent.Source.API);
+  }
+
+  private List<String> urls(FanOut.Stored stored) {
+    return db.rows("SELECT url FROM hookline.delivery WHERE event_pk = ? ORDER BY id",
+        stored.pk()).stream().map(row -> (String) row.get(0)).toList();
+  }
+}
