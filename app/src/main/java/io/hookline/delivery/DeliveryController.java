@@ -71,7 +71,11 @@ final class DeliveryController {
   @Get("/events/{id}/deliveries")
   Items ofEvent(Caller caller, String id, @Nullable @QueryValue String tenant)
       throws SQLException {
-    return new Items(history.ofEvent(caller.tenant(tenant), id)
+    String scope = caller.tenant(tenant);
+    if (!DeliveryFilter.plausible(id) || !DeliveryFilter.plausible(scope)) {
+      throw ProblemException.notFound("Event");
+    }
+    return new Items(history.ofEvent(scope, id)
         .orElseThrow(() -> ProblemException.notFound("Event")));
   }
 

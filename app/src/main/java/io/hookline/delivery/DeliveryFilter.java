@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Which deliveries a listing, a dry run or a bulk replay means. Every criterion is optional; a
@@ -25,6 +26,9 @@ public record DeliveryFilter(@Nullable String tenant, @Nullable String webhook,
   /** The rows {@link #where} speaks of. */
   public static final String FROM =
       "hookline.delivery d JOIN hookline.event e ON e.pk = d.event_pk";
+
+  /** Every id and event name Hookline has matches this; anything else cannot match a row. */
+  private static final Pattern PLAUSIBLE = Pattern.compile("[A-Za-z0-9_:.-]{1,200}");
 
   public static final List<String> STATES =
       List.of("pending", "sending", "delivered", "failed", "dropped");
@@ -48,6 +52,10 @@ public record DeliveryFilter(@Nullable String tenant, @Nullable String webhook,
         statuses.add(value);
       }
     }
+    plausible(tenant, prefix + "tenant", errors);
+    plausible(webhook, prefix + "webhook", errors);
+    plausible(event, prefix + "event", errors);
+    plausible(eventType, prefix + "eventType", errors);
     Instant from = instant(since, prefix + "since", errors);
     Instant to = instant(until, prefix + "until", errors);
     if (from != null && to != null && !from.isBefore(to)) {
@@ -55,6 +63,17 @@ public record DeliveryFilter(@Nullable String tenant, @Nullable String webhook,
     }
     return new DeliveryFilter(blankToNull(tenant), blankToNull(webhook), List.copyOf(statuses),
         blankToNull(event), blankToNull(eventType), from, to);
+  }
+
+  /** Whether a text could be an id or event name (never NUL, never kilobytes). */
+  public static boolean plausible(@Nullable String value) {
+    return value != null && PLAUSIBLE.matcher(value).matches();
+  }
+
+  private static void plausible(@Nullable String value, String field, List<FieldError> errors) {
+    if (present(value) && !plausible(value.strip())) {
+      errors.add(new FieldError(field, "is not an id or event name Hookline could have made"));
+    }
   }
 
   /**

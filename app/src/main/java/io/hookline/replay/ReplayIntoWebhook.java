@@ -71,6 +71,9 @@ final class ReplayIntoWebhook {
    * worker would drop every delivery made to it.
    */
   String tenantOf(String webhook, @Nullable String caller) throws SQLException {
+    if (!DeliveryFilter.plausible(webhook)) {
+      throw ProblemException.notFound("Webhook");
+    }
     try (Connection connection = dataSource.getConnection();
         PreparedStatement find = connection.prepareStatement(WEBHOOK)) {
       find.setString(1, webhook);

@@ -1,8 +1,11 @@
 package io.hookline.replay;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.hookline.problem.Problem.FieldError;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
 
 /**
  * The body of {@code POST /replays}: either {@code filter} (deliveries to send again) or
@@ -10,8 +13,25 @@ import io.micronaut.serde.annotation.Serdeable;
  * of them yet). Timestamps stay text here so that a bad one is reported by field name.
  */
 @Serdeable
-record ReplayRequest(@Nullable Criteria filter, @Nullable Boolean dryRun, @Nullable Boolean retry,
-    @Nullable String webhook, @Nullable FromEvents fromEvents, @Nullable String tenant) {
+record ReplayRequest(@Nullable Criteria filter, @Nullable JsonNode dryRun,
+    @Nullable JsonNode retry, @Nullable String webhook, @Nullable FromEvents fromEvents,
+    @Nullable String tenant) {
+
+  /**
+   * A true/false field, strictly: the JSON binder would read "maybe" as false, and a replay must
+   * never start because a dry run was misspelt.
+   */
+  static boolean flag(@Nullable JsonNode value, String field, boolean absent,
+      List<FieldError> errors) {
+    if (value == null || value.isNull()) {
+      return absent;
+    }
+    if (!value.isBoolean()) {
+      errors.add(new FieldError(field, "must be true or false"));
+      return absent;
+    }
+    return value.getBooleanValue();
+  }
 
   /** The criteria of a bulk replay, as {@code GET /deliveries} takes them. */
   @Serdeable

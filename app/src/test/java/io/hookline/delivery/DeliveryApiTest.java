@@ -221,6 +221,22 @@ class DeliveryApiTest extends ApiTest {
         acmeKey, null).status()).isEqualTo(200);
   }
 
+  @Test
+  void junkInIdsAndFiltersIsAnsweredCleanly() {
+    for (String path : List.of("/events/%00/deliveries", "/events/" + "x".repeat(3000)
+        + "/deliveries", "/events/ord_1/deliveries?tenant=%00", "/deliveries/dlv_-1",
+        "/deliveries/dlv_99999999999999999999", "/deliveries/%00")) {
+      Response response = call("GET", path, path.contains("tenant=") ? ADMIN : acmeKey, null);
+      assertThat(response.status()).as(path).isEqualTo(404);
+    }
+    for (String query : List.of("webhook=%00", "event=%27%20OR%201%3D1", "eventType=a%00b",
+        "tenant=%00", "webhook=" + "w".repeat(300))) {
+      Response response = call("GET", "/deliveries?" + query, ADMIN, null);
+      assertThat(response.status()).as(query).isEqualTo(400);
+      assertThat(response.body()).doesNotContain("java.").doesNotContain("Exception");
+    }
+  }
+
   private static List<String> ids(Response response) {
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     List<String> ids = new ArrayList<>();

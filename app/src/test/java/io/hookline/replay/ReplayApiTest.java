@@ -328,6 +328,36 @@ class ReplayApiTest extends ApiTest {
   }
 
   @Test
+  void junkBodiesAreRefusedAndStartNothing() {
+    rows.webhook(acme, "*", "https://junk.example.com");
+    for (String body : List.of("{\"filter\":{\"status\":null},\"dryRun\":\"maybe\"}",
+        "{\"filter\":{\"status\":\"\"},\"dryRun\":\"maybe\"}",
+        "{\"filter\":{\"status\":true},\"dryRun\":false}",
+        "{\"filter\":{\"webhook\":\"\\u0000\"}}",
+        "{\"filter\":{\"status\":[]}}",
+        "{\"filter\":\"\",\"unknown\":[", "{\"filter\":[]}", "[]", "null",
+        "{\"webhook\":{\"$ne\":1},\"fromEvents\":{\"since\":\"not-a-time\"}}",
+        "{\"webhook\":\"\\u0000\",\"fromEvents\":{\"since\":\"2030-01-01\"}}",
+        "{\"webhook\":\"wh_x\",\"fromEvents\":{\"since\":\"2030-01-01\"},\"filter\":{}}")) {
+      Response response = call("POST", "/replays", acmeKey, body);
+      assertThat(response.status()).as(body).isBetween(400, 499);
+      assertThat(response.body()).as(body).doesNotContain("java.").doesNotContain("Exception");
+    }
+    long delivery = seed(rows.webhook(acme, "*", "https://junk.example.com/2"), "junk", 1,
+        "failed").get(0);
+    for (String body : List.of("{\"retry\": \"maybe\"}", "{\"retry\": 1}", "[]",
+        "{\"retry\": {\"deep\": [[[]]]}}")) {
+      assertThat(call("POST", "/deliveries/dlv_" + delivery + "/replay", acmeKey, body).status())
+          .as(body).isEqualTo(400);
+    }
+    assertThat(rows.delivery(delivery)).containsEntry("status", "failed");
+    for (String id : List.of("%00", "x".repeat(3000), "rpl_%27")) {
+      assertThat(call("GET", "/replays/" + id, acmeKey, null).status()).as(id).isEqualTo(404);
+    }
+    assertThat(rows.count("SELECT count(*) FROM hookline.replay")).isZero();
+  }
+
+  @Test
   void aReplayAboveTheCapIsRefusedAndLeavesNothing() {
     String tenant = newTenant("huge");
     String hook = rows.webhook(tenant, "*", "https://huge.example.com");
