@@ -232,6 +232,8 @@ class ReplayApiTest extends ApiTest {
     assertThat(done.json().get("done").getIntValue()).isEqualTo(2);
     assertThat(done.json().get("failed").getIntValue()).isEqualTo(1);
     assertThat(rows.delivery(stuck)).containsEntry("status", "sending");
+    assertThat(call("GET", "/metrics", null, null).body())
+        .containsPattern("hookline_replay_items_total\\{state=\"failed\"} [1-9]");
   }
 
   @Test

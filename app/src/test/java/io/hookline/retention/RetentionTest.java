@@ -101,6 +101,8 @@ class RetentionTest extends ApiTest {
     assertThat(rows.column("SELECT event FROM hookline.outbox ORDER BY id"))
         .containsExactly("b", "c");
     assertThat(purged).isEqualTo(new Retention.Purged(4, 1, 2, 1, 1, 1));
+    assertThat(call("GET", "/metrics", null, null).body())
+        .contains("hookline_retention_deleted_total{kind=\"attempt\"} 4.0");
     assertThat(lonelyEvent).isPositive();
 
     // Nothing else is due until time moves on; then the rest ages out too.

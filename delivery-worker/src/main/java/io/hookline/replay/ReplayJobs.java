@@ -1,5 +1,7 @@
 package io.hookline.replay;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -61,11 +63,21 @@ public final class ReplayJobs {
   private final TransactionOperations<Connection> transactions;
   private final Clock clock;
   private final ReplayConfig config;
+  private final Counter replayed;
+  private final Counter failed;
 
-  ReplayJobs(TransactionOperations<Connection> transactions, Clock clock, ReplayConfig config) {
+  ReplayJobs(TransactionOperations<Connection> transactions, Clock clock, ReplayConfig config,
+      MeterRegistry registry) {
     this.transactions = transactions;
     this.clock = clock;
     this.config = config;
+    this.replayed = items(registry, "done");
+    this.failed = items(registry, "failed");
+  }
+
+  private static Counter items(MeterRegistry registry, String state) {
+    return Counter.builder("hookline.replay.items").tag("state", state)
+        .description("Bulk replay items settled: moved to replay, or failed").register(registry);
   }
 
   private record Job(String id, boolean retry) {}
@@ -77,7 +89,8 @@ public final class ReplayJobs {
    */
   public int step(String runner, int max) {
     Instant now = clock.instant();
-    return transactions.executeWrite(status -> {
+    int[] settled = new int[2];
+    int total = transactions.executeWrite(status -> {
       Connection connection = status.getConnection();
       Job job = claim(connection, runner, now);
       if (job == null) {
@@ -97,8 +110,14 @@ public final class ReplayJobs {
       if (batch.size() < max) {
         update(connection, FINISH, at(now), job.id(), job.id());
       }
+      settled[0] = moved.size();
+      settled[1] = failed;
       return moved.size() + failed;
     });
+    // Counted once committed: a rolled-back step settled nothing.
+    replayed.increment(settled[0]);
+    this.failed.increment(settled[1]);
+    return total;
   }
 
   private Job claim(Connection connection, String runner, Instant now) throws SQLException {

@@ -1,5 +1,8 @@
 package io.hookline.retention;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.jdbc.DataSourceResolver;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,8 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 import javax.sql.DataSource;
-import io.micronaut.jdbc.DataSourceResolver;
 
 /**
  * Deletes history older than {@code hookline.retention.period}, in small batches, each its own
@@ -64,12 +67,14 @@ public final class Retention {
   private final DataSource dataSource;
   private final Clock clock;
   private final RetentionConfig config;
+  private final MeterRegistry registry;
 
   Retention(DataSource dataSource, DataSourceResolver resolver, Clock clock,
-      RetentionConfig config) {
+      RetentionConfig config, MeterRegistry registry) {
     this.dataSource = resolver.resolve(dataSource);
     this.clock = clock;
     this.config = config;
+    this.registry = registry;
   }
 
   /** What one purge deleted. */
@@ -93,8 +98,18 @@ public final class Retention {
       drain(connection, REPLAY_ITEMS, cutoff);
       long replays = drain(connection, REPLAYS, cutoff);
       long outbox = drain(connection, OUTBOX, cutoff);
-      return new Purged(attempts, deliveries, events, keys, replays, outbox);
+      Purged purged = new Purged(attempts, deliveries, events, keys, replays, outbox);
+      count(purged);
+      return purged;
     }
+  }
+
+  private void count(Purged purged) {
+    Map.of("attempt", purged.attempts(), "delivery", purged.deliveries(), "event",
+        purged.events(), "idempotency_key", purged.idempotencyKeys(), "replay", purged.replays(),
+        "outbox", purged.outboxRows()).forEach((kind, rows) -> Counter.builder(
+            "hookline.retention.deleted").tag("kind", kind)
+        .description("Rows deleted by retention").register(registry).increment(rows));
   }
 
   private long drain(Connection connection, String sql, Instant before) throws SQLException {
