@@ -31,11 +31,15 @@ public final class ProblemResponses implements ErrorResponseProcessor<Problem> {
           "The database is unavailable; try again shortly", null,
           context.getRequest().getMethod());
     }
+    if (status == HttpStatus.INTERNAL_SERVER_ERROR && sqlState(context, "22")) {
+      return body(response, HttpStatus.BAD_REQUEST, "The request holds a value PostgreSQL cannot"
+          + " store or compare, such as a NUL character", null, context.getRequest().getMethod());
+    }
     String detail = switch (status) {
       case NOT_FOUND -> "No such resource: " + context.getRequest().getPath();
       case METHOD_NOT_ALLOWED -> context.getRequest().getMethod() + " is not allowed here";
       case UNSUPPORTED_MEDIA_TYPE -> "Send the body as application/json";
-      case REQUEST_ENTITY_TOO_LARGE -> "The request body is too large";
+      case REQUEST_ENTITY_TOO_LARGE -> "The request is too large (its body or its headers)";
       case BAD_REQUEST -> readableBadRequest(context);
       case INTERNAL_SERVER_ERROR -> "Something went wrong on our side; it has been logged";
       default -> status.getReason();
@@ -60,8 +64,18 @@ public final class ProblemResponses implements ErrorResponseProcessor<Problem> {
           || t instanceof java.sql.SQLNonTransientConnectionException) {
         return true;
       }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return sqlState(context, "08") || sqlState(context, "57P");
+  }
+
+  /** Whether an SQLException in the cause chain has a SQLSTATE starting with the prefix. */
+  private static boolean sqlState(ErrorContext context, String prefix) {
+    for (Throwable t = context.getRootCause().orElse(null); t != null; t = t.getCause()) {
       if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+          && sql.getSQLState().startsWith(prefix)) {
         return true;
       }
       if (t.getCause() == t) {

@@ -81,8 +81,8 @@ class HostileInputTest extends ApiTest {
     pool.shutdown();
     assertThat(pool.awaitTermination(10, TimeUnit.MINUTES)).isTrue();
 
-    assertThat(answered.get()).isEqualTo(REQUESTS);
     assertThat(failures).as("seed %d", seed).isEmpty();
+    assertThat(answered.get()).isEqualTo(REQUESTS);
     assertThat(fingerprint()).as("database unchanged (seed %d)", seed).isEqualTo(before);
   }
 
@@ -108,6 +108,14 @@ class HostileInputTest extends ApiTest {
             + abbreviate(String.valueOf(probe.body())) + " -> " + response.statusCode() + " "
             + abbreviate(body));
       }
+    } catch (java.io.IOException e) {
+      // Headers over the server's limit are refused at once (413) and the connection closed;
+      // a client still uploading its body may then see only the close. Nothing else may.
+      if (probe.headers().getOrDefault("X-Junk", "").length() > 8192) {
+        answered.incrementAndGet();
+      } else {
+        failures.add(probe.method() + " " + abbreviate(probe.path()) + " -> " + e);
+      }
     } catch (Exception e) {
       failures.add(probe.method() + " " + abbreviate(probe.path()) + " -> " + e);
     }
@@ -115,7 +123,7 @@ class HostileInputTest extends ApiTest {
 
   private static Probe probe(Random random, String key, List<String> otherIds) {
     String id = random.nextInt(4) == 0 ? otherIds.get(random.nextInt(otherIds.size()))
-        : JUNK_IDS[random.nextInt(JUNK_IDS.length)];
+        : JUNK_IDS[random.nextInt(JUNK_IDS.length)].replace(" ", "%20");
     String token = switch (random.nextInt(20)) {
       case 0 -> null;
       case 1 -> "hkl_" + "z".repeat(40);
