@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -72,6 +73,8 @@ public class DeliveryWorker {
     for (CompletableFuture<Outcome> outcome : batch.outcomes()) {
       try {
         outcomes.add(outcome.join());
+      } catch (CancellationException e) {
+        LOG.info("An attempt was cancelled by shutdown; its delivery was handed back");
       } catch (CompletionException e) {
         LOG.error("An attempt ended without an outcome", e.getCause());
       }

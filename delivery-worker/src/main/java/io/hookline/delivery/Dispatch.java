@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 
 /**
  * Claims as many due deliveries as there are free slots and starts their attempts without
@@ -48,9 +49,8 @@ final class Dispatch {
     }
   }
 
-  private static final class Running {
-    volatile Disposable subscription;
-  }
+  /** An attempt in flight: cancelling it disposes its subscription, even one set later. */
+  private record Running(CompletableFuture<Outcome> done, Disposable.Swap subscription) {}
 
   Dispatch(Parts parts, Slots slots, Recorder recorder) {
     this.parts = parts;
@@ -101,16 +101,16 @@ final class Dispatch {
     }
     Instant startedAt = parts.clock().instant();
     long started = System.nanoTime();
-    Running attempt = new Running();
+    Running attempt = new Running(done, Disposables.swap());
     running.put(delivery.id(), attempt);
-    attempt.subscription = parts.post()
+    attempt.subscription().update(parts.post()
         .post(delivery.url(), AttemptHeaders.of(delivery, payload, startedAt), payload.body())
         .subscribe(exchange -> answered(delivery, host, exchange, startedAt, started, done),
             error -> {
               LOG.error("Attempt of delivery {} failed unexpectedly", delivery.id(), error);
               slotFreed(delivery, host);
               done.completeExceptionally(error);
-            });
+            }));
     return done;
   }
 
@@ -152,8 +152,9 @@ final class Dispatch {
     List<Long> ids = new ArrayList<>(running.keySet());
     for (Long id : ids) {
       Running attempt = running.remove(id);
-      if (attempt != null && attempt.subscription != null) {
-        attempt.subscription.dispose();
+      if (attempt != null) {
+        attempt.subscription().dispose();
+        attempt.done().cancel(false);
       }
     }
     return ids;

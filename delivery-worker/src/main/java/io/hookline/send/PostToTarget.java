@@ -20,8 +20,12 @@ import io.micronaut.http.client.RawHttpClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * POSTs one body with Micronaut's Netty client, never blocking a thread: connections are pooled
@@ -32,6 +36,10 @@ import reactor.core.publisher.Mono;
 public final class PostToTarget {
   /** The name of the resolver the delivery client is configured with. */
   public static final String RESOLVER = "hookline-delivery";
+
+  private static final Logger LOG = LoggerFactory.getLogger(PostToTarget.class);
+  /** Reactor's key for a subscription-local onErrorDropped hook (Hooks.KEY_ON_ERROR_DROPPED). */
+  private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
 
   private final RawHttpClient client;
   private final TargetPolicy policy;
@@ -72,14 +80,17 @@ public final class PostToTarget {
     } catch (java.net.URISyntaxException e) {
       return Mono.just(new Unanswered(Failure.INVALID_REQUEST, "invalid url: " + e.getMessage()));
     }
-    String host = url.getHost();
-    if (host == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
-      return Mono.just(new Unanswered(Failure.INVALID_REQUEST, "invalid url: " + url));
-    }
-    String refusal = policy.refusal(host);
+    // java.net.URI has no host for inet_aton spellings such as 0x7f.1 or 127.1: judge what
+    // the authority names, so that they are reported as refused targets, not as bad URLs.
+    String host = url.getHost() != null ? url.getHost() : authorityHost(url);
+    String refusal = host == null ? null : policy.refusal(host);
     if (refusal != null) {
       return Mono.just(new Unanswered(Failure.TARGET_REFUSED,
           "target refused: " + host + ": " + refusal));
+    }
+    if (url.getHost() == null
+        || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+      return Mono.just(new Unanswered(Failure.INVALID_REQUEST, "invalid url: " + url));
     }
     MutableHttpRequest<?> request;
     try {
@@ -92,7 +103,11 @@ public final class PostToTarget {
     return Mono.defer(() -> Mono.from(client.exchange(request, bodies.adapt(body), null)))
         .flatMap(PostToTarget::read)
         .timeout(timeout)
-        .onErrorResume(e -> Mono.just(ConnectionFailures.describe(e, timeout)));
+        .onErrorResume(e -> Mono.just(ConnectionFailures.describe(e, timeout)))
+        // A connection that breaks after its attempt was given up (timeout, shutdown) reports an
+        // error nobody listens to any more; Reactor would log it at ERROR for every timeout.
+        .contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) e ->
+            LOG.debug("Error after the attempt ended: {}", e.toString())));
   }
 
   private static Mono<Exchange> read(HttpResponse<?> response) {
@@ -105,6 +120,16 @@ public final class PostToTarget {
     return Flux.from(withBody.byteBody().toByteArrayPublisher())
         .takeWhile(excerpt::add)
         .then(Mono.fromSupplier(() -> new Answered(status, retryAfter, excerpt.text())));
+  }
+
+  private static String authorityHost(URI url) {
+    String authority = url.getRawAuthority();
+    if (authority == null) {
+      return null;
+    }
+    String host = authority.substring(authority.lastIndexOf('@') + 1);
+    int colon = host.lastIndexOf(':');
+    return colon > host.lastIndexOf(']') ? host.substring(0, colon) : host;
   }
 
   /** The host attempts are counted against (lower case; empty for a URL without one). */
