@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,9 @@ public final class ClaimDueDeliveries {
       WITH due AS MATERIALIZED (
           SELECT id FROM hookline.delivery
            WHERE status = 'pending' AND next_attempt_at <= ?
+             -- hosts this worker has no slot for stay in the queue, untouched
+             AND coalesce(lower(substring(url FROM
+                     '^[^:]+://(?:[^/?#@]*@)?(\\[[^]]*\\]|[^/?#:]*)')), '') <> ALL (?)
            ORDER BY next_attempt_at
            LIMIT ?
              FOR UPDATE SKIP LOCKED
@@ -47,8 +51,10 @@ public final class ClaimDueDeliveries {
                   THEN e.data::text END AS data,
              w.id AS webhook_id, w.secret, w.previous_secret, w.previous_secret_until,
              w.verifier_token, w.enabled, w.deleted_at IS NOT NULL AS deleted,
-             ARRAY(SELECT h.key FROM jsonb_each_text(w.headers) h ORDER BY h.key) AS header_names,
-             ARRAY(SELECT h.value FROM jsonb_each_text(w.headers) h ORDER BY h.key) AS header_values,
+             ARRAY(SELECT h.key FROM jsonb_each_text(w.headers) h ORDER BY h.key)
+                 AS header_names,
+             ARRAY(SELECT h.value FROM jsonb_each_text(w.headers) h ORDER BY h.key)
+                 AS header_values,
              dst.format, dst.fields
         FROM claimed c
         JOIN hookline.event e ON e.pk = c.event_pk
@@ -67,17 +73,19 @@ public final class ClaimDueDeliveries {
    * @param now the time due rows are compared with, and the claim's updated_at
    * @param leaseUntil when the claim expires and the sweeper may hand the row to another worker
    * @param limit the most rows to claim
+   * @param skipHosts hosts (lower case, as {@code URI.getHost()}) whose deliveries are left alone
    */
-  public List<ClaimedDelivery> claim(String workerId, Instant now, Instant leaseUntil, int limit)
-      throws SQLException {
+  public List<ClaimedDelivery> claim(String workerId, Instant now, Instant leaseUntil, int limit,
+      Collection<String> skipHosts) throws SQLException {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement claim = connection.prepareStatement(CLAIM)) {
       connection.setAutoCommit(true);
       claim.setObject(1, utc(now));
-      claim.setInt(2, limit);
-      claim.setString(3, workerId);
-      claim.setObject(4, utc(leaseUntil));
-      claim.setObject(5, utc(now));
+      claim.setArray(2, connection.createArrayOf("text", skipHosts.toArray(String[]::new)));
+      claim.setInt(3, limit);
+      claim.setString(4, workerId);
+      claim.setObject(5, utc(leaseUntil));
+      claim.setObject(6, utc(now));
       List<ClaimedDelivery> claimed = new ArrayList<>();
       Map<Long, EventData> events = new HashMap<>();
       try (ResultSet rows = claim.executeQuery()) {

@@ -50,7 +50,8 @@ final class AttemptHeaders {
   }
 
   private static String version() {
-    try (InputStream in = AttemptHeaders.class.getResourceAsStream("/hookline-version.properties")) {
+    try (InputStream in =
+        AttemptHeaders.class.getResourceAsStream("/hookline-version.properties")) {
       Properties properties = new Properties();
       if (in != null) {
         properties.load(in);

@@ -88,7 +88,7 @@ public class DeliveryWorker {
       return;
     }
     running = true;
-    loop = Thread.ofPlatform().name("hookline-delivery").start(this::run);
+    loop = Thread.ofPlatform().daemon().name("hookline-delivery").start(this::run);
     LOG.info("Delivery worker {} started", workerId);
   }
 

@@ -25,9 +25,9 @@ import reactor.core.Disposables;
 
 /**
  * Claims as many due deliveries as there are free slots and starts their attempts without
- * waiting for them. Each attempt holds a slot until its outcome is recorded; a delivery whose
- * host is at its cap goes straight back to the queue, due shortly, so it never holds up the
- * others in its batch.
+ * waiting for them. Each attempt holds a slot until its outcome is recorded. Hosts at their cap
+ * are left out of the claim; a delivery whose host fills up within the batch goes straight back
+ * to the queue, due a little later, so it never holds up the others in its batch.
  */
 final class Dispatch {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatch.class);
@@ -65,7 +65,7 @@ final class Dispatch {
     }
     Instant now = parts.clock().instant();
     List<ClaimedDelivery> claimed = parts.claim().claim(parts.workerId(), now,
-        now.plus(parts.settings().lease()), limit);
+        now.plus(parts.settings().lease()), limit, slots.fullHosts());
     Payloads payloads = new Payloads();
     List<Long> hostBusy = new ArrayList<>();
     List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();

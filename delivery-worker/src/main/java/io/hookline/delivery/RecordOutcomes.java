@@ -29,7 +29,8 @@ final class RecordOutcomes {
              SET status = r.status,
                  attempt_count = d.attempt_count + CASE WHEN r.at IS NULL THEN 0 ELSE 1 END,
                  schedule_step = d.schedule_step + CASE WHEN r.status = 'pending' THEN 1 ELSE 0 END,
-                 next_trigger = CASE WHEN r.status = 'pending' THEN 'scheduled' ELSE d.next_trigger END,
+                 next_trigger = CASE WHEN r.status = 'pending' THEN 'scheduled'
+                                     ELSE d.next_trigger END,
                  next_attempt_at = r.next_attempt_at,
                  reason = r.reason,
                  claimed_by = NULL, claimed_until = NULL, updated_at = ?

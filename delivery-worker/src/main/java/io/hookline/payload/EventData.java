@@ -14,7 +14,7 @@ import java.time.format.DateTimeFormatter;
  */
 public record EventData(long pk, String id, String name, Instant createdAt, String data) {
 
-  /** created_at as every Hookline answer renders it (ISO-8601 UTC, as DateTimeFormatter.ISO_INSTANT). */
+  /** created_at as every Hookline answer renders it: DateTimeFormatter.ISO_INSTANT. */
   public String createdAtText() {
     return DateTimeFormatter.ISO_INSTANT.format(createdAt);
   }

@@ -44,7 +44,8 @@ public final class PostToTarget {
   private final RawHttpClient client;
   private final TargetPolicy policy;
   private final Duration timeout;
-  private final ByteBodyFactory bodies = ByteBodyFactory.createDefault(NettyByteBufferFactory.DEFAULT);
+  private final ByteBodyFactory bodies =
+      ByteBodyFactory.createDefault(NettyByteBufferFactory.DEFAULT);
 
   /**
    * @param registry creates the client, configured to use the resolver bean named
@@ -132,10 +133,14 @@ public final class PostToTarget {
     return colon > host.lastIndexOf(']') ? host.substring(0, colon) : host;
   }
 
-  /** The host attempts are counted against (lower case; empty for a URL without one). */
+  /**
+   * The host attempts are counted against: lower case, as the claim statement reads it from the
+   * URL (empty for a URL without one).
+   */
   public static String hostOf(String target) {
     try {
-      String host = new URI(target).getHost();
+      URI url = new URI(target);
+      String host = url.getHost() != null ? url.getHost() : authorityHost(url);
       return host == null ? "" : host.toLowerCase(java.util.Locale.ROOT);
     } catch (java.net.URISyntaxException e) {
       return "";

@@ -1,6 +1,7 @@
 package io.hookline.send;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +27,12 @@ public final class Slots {
 
   public synchronized int inFlight() {
     return inFlight;
+  }
+
+  /** The hosts with no free slot: the worker does not claim deliveries for them. */
+  public synchronized List<String> fullHosts() {
+    return perHost.entrySet().stream().filter(e -> e.getValue() >= maxPerHost)
+        .map(Map.Entry::getKey).toList();
   }
 
   /** Takes a slot for an attempt to the host, or answers false when the host or all are full. */
