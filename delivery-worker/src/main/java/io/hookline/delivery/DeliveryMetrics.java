@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * periodic query, so a scrape never touches the database.
  */
 @Singleton
+@Requires(beans = DataSource.class)
 public class DeliveryMetrics {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryMetrics.class);
   private static final String QUEUE = """

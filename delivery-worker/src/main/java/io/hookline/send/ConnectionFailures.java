@@ -43,7 +43,7 @@ final class ConnectionFailures {
           timeout("no response within " + human(timeout));
       case ConnectTimeoutException e -> timeout("no connection within " + human(timeout));
       case UnknownHostException e -> new Unanswered(Failure.DNS,
-          "dns: no such host" + message(e));
+          "dns: no such host:" + message(e));
       case NoRouteToHostException e -> connection("no route to host");
       case ConnectException e -> connection("connection refused");
       case SSLException e -> connection("tls: " + e.getMessage());

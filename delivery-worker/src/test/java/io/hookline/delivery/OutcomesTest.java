@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mockserver.model.Delay;
 import org.mockserver.model.HttpError;
 
@@ -57,6 +58,18 @@ class OutcomesTest extends WorkerTest {
           .containsEntry("reason", null);
     }
     assertThat(received("/status")).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"127.0.0.1", "localhost", "[::1]", "2130706433"})
+  void privateTargetsAreReachedWhenAllowed(String host) throws Exception {
+    receiver.when(request().withPath("/private")).respond(response().withStatusCode(200));
+    long id = db.pending("http://" + host + ":" + receiver.getPort() + "/private", START);
+
+    worker.workOnce();
+
+    assertThat(db.delivery(id)).containsEntry("status", "delivered");
+    assertThat(received("/private")).hasSize(1);
   }
 
   @Test
