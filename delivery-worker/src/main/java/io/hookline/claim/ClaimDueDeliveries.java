@@ -1,0 +1,135 @@
+package io.hookline.claim;
+
+import io.hookline.payload.EventData;
+import io.hookline.sign.Signature;
+import io.micronaut.jdbc.DataSourceResolver;
+import jakarta.inject.Singleton;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Claims a batch of due deliveries in one statement and commits at once: the rows become
+ * 'sending' with this worker's name and a lease; no lock or connection is held afterwards.
+ * SKIP LOCKED lets any number of workers claim side by side without waiting or overlapping.
+ */
+@Singleton
+public final class ClaimDueDeliveries {
+  private static final String CLAIM = """
+      WITH due AS MATERIALIZED (
+          SELECT id FROM hookline.delivery
+           WHERE status = 'pending' AND next_attempt_at <= ?
+             -- hosts this worker has no slot for stay in the queue, untouched
+             AND coalesce(lower(substring(url FROM
+                     '^[^:]+://(?:[^/?#@]*@)?(\\[[^]]*\\]|[^/?#:]*)')), '') <> ALL (?)
+           ORDER BY next_attempt_at
+           LIMIT ?
+             FOR UPDATE SKIP LOCKED
+      ), claimed AS (
+          UPDATE hookline.delivery d
+             SET status = 'sending', claimed_by = ?, claimed_until = ?, updated_at = ?
+           WHERE d.id IN (SELECT id FROM due)
+       RETURNING d.id, d.event_pk, d.webhook_id, d.destination_id, d.url, d.attempt_count,
+                 d.schedule_step, d.retry, d.next_trigger
+      )
+      SELECT c.id, c.url, c.attempt_count, c.schedule_step, c.retry, c.next_trigger,
+             e.pk, e.id AS event_id, e.event, e.created_at,
+             -- each event's data once per batch, however many webhooks it goes to
+             CASE WHEN row_number() OVER (PARTITION BY c.event_pk ORDER BY c.id) = 1
+                  THEN e.data::text END AS data,
+             w.id AS webhook_id, w.secret, w.previous_secret, w.previous_secret_until,
+             w.verifier_token, w.enabled, w.deleted_at IS NOT NULL AS deleted,
+             ARRAY(SELECT h.key FROM jsonb_each_text(w.headers) h ORDER BY h.key)
+                 AS header_names,
+             ARRAY(SELECT h.value FROM jsonb_each_text(w.headers) h ORDER BY h.key)
+                 AS header_values,
+             dst.format, dst.fields
+        FROM claimed c
+        JOIN hookline.event e ON e.pk = c.event_pk
+        JOIN hookline.webhook w ON w.id = c.webhook_id
+        JOIN hookline.destination dst ON dst.id = c.destination_id
+       ORDER BY c.event_pk, c.id
+      """;
+
+  private final DataSource dataSource;
+
+  ClaimDueDeliveries(DataSource dataSource, DataSourceResolver resolver) {
+    this.dataSource = resolver.resolve(dataSource);
+  }
+
+  /**
+   * @param now the time due rows are compared with, and the claim's updated_at
+   * @param leaseUntil when the claim expires and the sweeper may hand the row to another worker
+   * @param limit the most rows to claim
+   * @param skipHosts hosts (lower case, as {@code URI.getHost()}) whose deliveries are left alone
+   */
+  public List<ClaimedDelivery> claim(String workerId, Instant now, Instant leaseUntil, int limit,
+      Collection<String> skipHosts) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+      connection.setAutoCommit(true);
+      claim.setObject(1, utc(now));
+      claim.setArray(2, connection.createArrayOf("text", skipHosts.toArray(String[]::new)));
+      claim.setInt(3, limit);
+      claim.setString(4, workerId);
+      claim.setObject(5, utc(leaseUntil));
+      claim.setObject(6, utc(now));
+      List<ClaimedDelivery> claimed = new ArrayList<>();
+      Map<Long, EventData> events = new HashMap<>();
+      try (ResultSet rows = claim.executeQuery()) {
+        while (rows.next()) {
+          claimed.add(read(rows, events));
+        }
+      }
+      return claimed;
+    }
+  }
+
+  private static ClaimedDelivery read(ResultSet row, Map<Long, EventData> events)
+      throws SQLException {
+    long pk = row.getLong("pk");
+    String data = row.getString("data");
+    EventData event = data == null ? events.get(pk)
+        : new EventData(pk, row.getString("event_id"), row.getString("event"),
+            row.getObject("created_at", OffsetDateTime.class).toInstant(), data);
+    events.putIfAbsent(pk, event);
+    OffsetDateTime previousUntil = row.getObject("previous_secret_until", OffsetDateTime.class);
+    ClaimedDelivery.Webhook webhook = new ClaimedDelivery.Webhook(row.getString("webhook_id"),
+        new Signature.Secrets(row.getString("secret"), row.getString("previous_secret"),
+            previousUntil == null ? null : previousUntil.toInstant()),
+        row.getString("verifier_token"),
+        headers(row.getArray("header_names"), row.getArray("header_values")),
+        row.getBoolean("enabled"), row.getBoolean("deleted"));
+    Array fields = row.getArray("fields");
+    return new ClaimedDelivery(row.getLong("id"), row.getString("url"),
+        row.getInt("attempt_count"), row.getInt("schedule_step"), row.getBoolean("retry"),
+        row.getString("next_trigger"), event, webhook, row.getString("format"),
+        fields == null ? null : List.of((String[]) fields.getArray()));
+  }
+
+  private static Map<String, String> headers(Array names, Array values) throws SQLException {
+    String[] n = (String[]) names.getArray();
+    String[] v = (String[]) values.getArray();
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 0; i < n.length; i++) {
+      headers.put(n[i], v[i]);
+    }
+    return headers;
+  }
+
+  static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,173 @@
+package io.hookline.delivery;
+
+import io.hookline.claim.ClaimDueDeliveries;
+import io.hookline.claim.ExpiredLeases;
+import io.hookline.claim.ReleaseClaims;
+import io.hookline.claim.WorkerId;
+import io.hookline.send.PostToTarget;
+import io.hookline.send.Slots;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The claim → send → record loop of one process. Any number of processes may run it against
+ * one database: claims are rows with a lease, never held locks, and every write is guarded by
+ * the claim. {@link #workOnce()} is one step of the loop, for tests and tools.
+ */
+@Singleton
+public class DeliveryWorker {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
+  /** Leases last at least a minute; looking for expired ones every few seconds is plenty. */
+  private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private final String workerId = WorkerId.create();
+  private final DeliverySettings settings;
+  private final Clock clock;
+  private final ExpiredLeases leases;
+  private final ReleaseClaims release;
+  private final PostToTarget post;
+  private final Slots slots;
+  private final Recorder recorder;
+  private final Dispatch dispatch;
+  private final Object idle = new Object();
+  private volatile boolean running;
+  private Thread loop;
+
+  DeliveryWorker(DeliverySettings settings, Clock clock, ClaimDueDeliveries claim,
+      ExpiredLeases leases, ReleaseClaims release, PostToTarget post,
+      Classification classification, WriteOutcomes writer, DeliveryMetrics metrics) {
+    this.settings = settings;
+    this.clock = clock;
+    this.leases = leases;
+    this.release = release;
+    this.post = post;
+    this.slots = new Slots(settings.maxInFlight(), settings.maxPerHost());
+    this.recorder = new Recorder(workerId, writer, clock);
+    this.dispatch = new Dispatch(new Dispatch.Parts(workerId, settings, clock, claim, release,
+        post, classification, metrics), slots, recorder);
+    metrics.inFlight(slots::inFlight);
+  }
+
+  public String workerId() {
+    return workerId;
+  }
+
+  /**
+   * One step, waiting for its results: return expired claims, claim one batch, send it and
+   * record every outcome.
+   */
+  public WorkCounts workOnce() throws SQLException {
+    leases.sweep(clock.instant());
+    Dispatch.Batch batch = dispatch.next();
+    List<Outcome> outcomes = new ArrayList<>();
+    for (CompletableFuture<Outcome> outcome : batch.outcomes()) {
+      try {
+        outcomes.add(outcome.join());
+      } catch (CancellationException e) {
+        LOG.info("An attempt was cancelled by shutdown; its delivery was handed back");
+      } catch (CompletionException e) {
+        LOG.error("An attempt ended without an outcome", e.getCause());
+      }
+    }
+    return WorkCounts.of(batch.claimed(), outcomes, batch.released());
+  }
+
+  /** Starts the loop on a thread of its own (hookline.worker.enabled). */
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    loop = Thread.ofPlatform().daemon().name("hookline-delivery").start(this::run);
+    LOG.info("Delivery worker {} started", workerId);
+  }
+
+  private void run() {
+    long lastSweep = System.nanoTime() - SWEEP_EVERY_NANOS;
+    long pollMillis = Math.max(1, settings.pollInterval().toMillis());
+    while (running) {
+      try {
+        if (System.nanoTime() - lastSweep >= SWEEP_EVERY_NANOS) {
+          lastSweep = System.nanoTime();
+          int swept = leases.sweep(clock.instant());
+          if (swept > 0) {
+            LOG.warn("{} expired claims returned to the queue", swept);
+          }
+        }
+        Dispatch.Batch batch = dispatch.next();
+        if (slots.free() <= 0) {
+          slots.awaitRelease(pollMillis);
+        } else if (!batch.full()) {
+          synchronized (idle) {
+            if (running) {
+              idle.wait(pollMillis);
+            }
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Throwable e) {
+        LOG.error("Delivery loop step failed; trying again", e);
+        pause(pollMillis);
+      }
+    }
+  }
+
+  /**
+   * Stops claiming, lets attempts in flight finish within the grace period, then hands the rest
+   * back (pending, unclaimed) so that other workers send them at once.
+   */
+  @PreDestroy
+  public void close() throws InterruptedException {
+    Thread stopping;
+    synchronized (this) {
+      running = false;
+      stopping = loop;
+    }
+    synchronized (idle) {
+      idle.notifyAll();
+    }
+    if (stopping != null) {
+      stopping.join(settings.pollInterval().toMillis() + 10_000);
+    }
+    long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+    while (!dispatch.idle() && System.nanoTime() < deadline) {
+      slots.awaitRelease(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    }
+    List<Long> unfinished = dispatch.cancelRunning();
+    recorder.close(10_000);
+    if (!unfinished.isEmpty()) {
+      try {
+        int released = release.release(workerId, unfinished, null, clock.instant());
+        LOG.info("Handed {} unfinished deliveries back on shutdown", released);
+      } catch (SQLException e) {
+        LOG.warn("Could not hand back {} deliveries; their claims expire in {}",
+            unfinished.size(), settings.lease(), e);
+      }
+    }
+    LOG.info("Delivery worker {} stopped", workerId);
+  }
+
+  private void pause(long millis) {
+    synchronized (idle) {
+      try {
+        if (running) {
+          idle.wait(millis);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
