@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.mockserver.integration.ClientAndServer;
 import org.mockserver.model.HttpRequest;
@@ -23,7 +22,6 @@ import org.mockserver.model.HttpRequest;
  * Replays end to end: the real workers (delivery engine and replay runner) send what a replay
  * moved, with the event's id as webhook-id and an attempt recorded with trigger 'replay'.
  */
-@Disabled("Needs the delivery engine (delivery-worker, built in parallel): enable once merged")
 class ReplaySendTest extends ApiTest {
   static final Instant T0 = Instant.now().minus(Duration.ofDays(1));
 
