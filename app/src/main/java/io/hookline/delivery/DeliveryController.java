@@ -1,5 +1,6 @@
 package io.hookline.delivery;
 
+import io.swagger.v3.oas.annotations.Parameter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hookline.auth.Caller;
 import io.hookline.problem.Problem.FieldError;
@@ -37,7 +38,7 @@ final class DeliveryController {
   record Items(List<DeliveryView> items) {}
 
   @Get("/deliveries")
-  Page list(Caller caller, @Nullable @QueryValue String tenant,
+  Page list(@Parameter(hidden = true) Caller caller, @Nullable @QueryValue String tenant,
       @Nullable @QueryValue String webhook, @Nullable @QueryValue String status,
       @Nullable @QueryValue String event, @Nullable @QueryValue String eventType,
       @Nullable @QueryValue String since, @Nullable @QueryValue String until,
@@ -63,13 +64,13 @@ final class DeliveryController {
   }
 
   @Get("/deliveries/{id}")
-  DeliveryView show(Caller caller, String id) throws SQLException {
+  DeliveryView show(@Parameter(hidden = true) Caller caller, String id) throws SQLException {
     return history.find(DeliveryId.parse(id), caller.tenantOrAll(null))
         .orElseThrow(() -> ProblemException.notFound("Delivery"));
   }
 
   @Get("/events/{id}/deliveries")
-  Items ofEvent(Caller caller, String id, @Nullable @QueryValue String tenant)
+  Items ofEvent(@Parameter(hidden = true) Caller caller, String id, @Nullable @QueryValue String tenant)
       throws SQLException {
     String scope = caller.tenant(tenant);
     if (!DeliveryFilter.plausible(id) || !DeliveryFilter.plausible(scope)) {

@@ -1,5 +1,6 @@
 package io.hookline.event;
 
+import io.swagger.v3.oas.annotations.Parameter;
 import io.hookline.auth.Caller;
 import io.hookline.problem.ProblemException;
 import io.micronaut.core.annotation.Nullable;
@@ -43,7 +44,7 @@ final class EventController {
   }
 
   @Post
-  HttpResponse<Envelope> create(Caller caller, @Nullable @Body JsonNode body,
+  HttpResponse<Envelope> create(@Parameter(hidden = true) Caller caller, @Nullable @Body JsonNode body,
       @Nullable @Header(IncomingEvent.IDEMPOTENCY_KEY) String idempotencyKey) {
     IncomingEvent incoming = IncomingEvent.read(body, idempotencyKey,
         caller instanceof Caller.Admin);
@@ -65,7 +66,7 @@ final class EventController {
   }
 
   @Get("/{id}")
-  Envelope show(Caller caller, String id, @Nullable @QueryValue String tenant) {
+  Envelope show(@Parameter(hidden = true) Caller caller, String id, @Nullable @QueryValue String tenant) {
     String owner = caller.tenant(tenant);
     try (Connection connection = dataSource.getConnection()) {
       return envelopes.byId(connection, owner, id).map(EventEnvelopes.Found::envelope)

@@ -1,5 +1,6 @@
 package io.hookline.replay;
 
+import io.swagger.v3.oas.annotations.Parameter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hookline.auth.Caller;
 import io.hookline.delivery.DeliveryFilter;
@@ -50,7 +51,7 @@ final class ReplayController {
   record DryRun(long matched) {}
 
   @Post("/deliveries/{id}/replay")
-  HttpResponse<DeliveryView> replayOne(Caller caller, String id, @Nullable @Body ReplayOne body)
+  HttpResponse<DeliveryView> replayOne(@Parameter(hidden = true) Caller caller, String id, @Nullable @Body ReplayOne body)
       throws SQLException {
     long key = DeliveryId.parse(id);
     String tenant = caller.tenantOrAll(null);
@@ -64,7 +65,7 @@ final class ReplayController {
   }
 
   @Post("/replays")
-  HttpResponse<?> replay(Caller caller, @Body ReplayRequest body) throws SQLException {
+  HttpResponse<?> replay(@Parameter(hidden = true) Caller caller, @Body ReplayRequest body) throws SQLException {
     List<FieldError> errors = new ArrayList<>();
     boolean dryRun = ReplayRequest.flag(body.dryRun(), "dryRun", false, errors);
     boolean retry = ReplayRequest.flag(body.retry(), "retry", true, errors);
@@ -111,7 +112,7 @@ final class ReplayController {
   }
 
   @Get("/replays/{id}")
-  ReplayJob progress(Caller caller, String id) throws SQLException {
+  ReplayJob progress(@Parameter(hidden = true) Caller caller, String id) throws SQLException {
     String tenant = caller.tenantOrAll(null);
     if (!DeliveryFilter.plausible(id)) {
       throw ProblemException.notFound("Replay");

@@ -96,7 +96,11 @@ class SecretsNeverLoggedTest extends ApiTest {
     call("DELETE", "/tenants/" + tenant + "/api-keys/" + created.text("id"), ADMIN, null);
     assertThat(call("GET", "/webHooks", key, null).status()).isEqualTo(401);
 
-    List<String> lines = LOGS.list.stream().map(e -> e.getFormattedMessage()
+    // MockServer (the receiver in this test) logs the requests it received, headers and all:
+    // that is the receiving side's log, not Hookline's.
+    List<String> lines = LOGS.list.stream()
+        .filter(e -> !e.getLoggerName().startsWith("org.mockserver"))
+        .map(e -> e.getFormattedMessage()
         + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())))
         .toList();
     assertThat(lines).as("the run logged something").isNotEmpty();
