@@ -69,4 +69,54 @@ class ReplaySendTest extends ApiTest {
     assertThat(received).extracting(r -> r.getFirstHeader("webhook-id"))
         .containsExactlyInAnyOrder("ord_single", "ord_bulk");
   }
+
+  /**
+   * The operator's path: a delivered webhook, then `hookline replay dlv_…` run as the CLI runs
+   * (picocli, over HTTP, with the admin token). The receiver gets the same webhook-id again with
+   * a fresh signature that the independent Standard Webhooks library accepts.
+   */
+  @Test
+  void theCliReplayReachesTheReceiverWithTheSameWebhookIdAndAValidSignature() throws Exception {
+    receiver.when(request().withPath("/cli")).respond(response().withStatusCode(200));
+    String key = newKey(newTenant("cli-e2e"));
+    Response webhook = call("POST", "/webHooks", key, "{\"event\":\"order.*\","
+        + "\"webHookParameters\":[{\"type\":\"json\",\"url\":\"http://127.0.0.1:"
+        + receiver.getPort() + "/cli\"}]}");
+    assertThat(webhook.status()).isEqualTo(201);
+    String eventId = call("POST", "/events", key,
+        "{\"event\":\"order.paid\",\"data\":{\"order_id\":7}}").text("id");
+    DeliveryRows rows = new DeliveryRows(resolver.resolve(dataSource));
+    await().atMost(Duration.ofSeconds(30)).until(() -> received("/cli").length == 1);
+    String delivery = call("GET", "/events/" + eventId + "/deliveries", key, null).json()
+        .get("items").get(0).get("id").getStringValue();
+    await().atMost(Duration.ofSeconds(30)).until(() -> "delivered".equals(
+        rows.delivery(Long.parseLong(delivery.substring(4))).get("status")));
+
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine cli = io.hookline.Hookline.commandLine();
+    cli.setOut(new java.io.PrintWriter(out, true));
+    int exit = cli.execute("replay", delivery, "--url", server.getURL().toString(),
+        "--token", ADMIN);
+    assertThat(exit).as(out.toString()).isZero();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> received("/cli").length == 2);
+    HttpRequest[] both = received("/cli");
+    assertThat(both).extracting(r -> r.getFirstHeader("webhook-id"))
+        .containsExactly(eventId, eventId);
+    for (HttpRequest got : both) {
+      java.util.Map<String, java.util.List<String>> headers = new java.util.HashMap<>();
+      got.getHeaderList().forEach(h -> headers.put(h.getName().getValue().toLowerCase(),
+          h.getValues().stream().map(v -> v.getValue()).toList()));
+      new com.standardwebhooks.Webhook(webhook.text("secret")).verify(
+          new String(got.getBodyAsRawBytes(), java.nio.charset.StandardCharsets.UTF_8),
+          headers);
+    }
+    assertThat(rows.column("SELECT trigger FROM hookline.attempt WHERE delivery_id = ?"
+        + " ORDER BY id", Long.parseLong(delivery.substring(4))))
+        .containsExactly("scheduled", "replay");
+  }
+
+  private HttpRequest[] received(String path) {
+    return receiver.retrieveRecordedRequests(request().withPath(path));
+  }
 }
