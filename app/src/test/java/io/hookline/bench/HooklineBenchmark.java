@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * The end-to-end benchmark (docs/benchmarks.md): {@code ./mvnw -Pbench -pl app -am verify}.
  * Hookline runs in this JVM on its own PostgreSQL; the receiver runs in another process; the
  * same-run baseline is a plain HTTP client posting the same bodies to the same receiver.
- * Options (-D): bench.scenarios (drain,steady,fanout,isolation,memory), bench.events (200000),
+ * Options (-D): bench.scenarios (drain,steady,fanout,isolation,replay,memory), bench.events (200000),
  * bench.rates (500,2000,5000), bench.steady.seconds (20), bench.memory.deliveries (1000000).
  */
 @Tag("benchmark")
@@ -35,7 +35,7 @@ class HooklineBenchmark {
   @Test
   void run() throws Exception {
     List<String> scenarios = List.of(System.getProperty("bench.scenarios",
-        "drain,steady,fanout,isolation,memory").split(","));
+        "drain,steady,fanout,isolation,replay,memory").split(","));
     int events = Integer.getInteger("bench.events", 200_000);
     Path dir = Files.createTempDirectory("hookline-bench");
     try (LocalPostgres postgres = LocalPostgres.start(dir);
@@ -59,6 +59,9 @@ class HooklineBenchmark {
         if (fanOut != null) {
           figures.put("isolation", "healthy_vs_all_healthy", healthy / fanOut);
         }
+      }
+      if (scenarios.contains("replay")) {
+        replay(postgres, receiver, Integer.getInteger("bench.replay.deliveries", 10_000));
       }
       if (scenarios.contains("memory")) {
         memory(postgres, receiver, Integer.getInteger("bench.memory.deliveries", 1_000_000));
@@ -187,6 +190,45 @@ class HooklineBenchmark {
     return committed;
   }
 
+  /**
+   * Bulk replay: {@code count} delivered deliveries replayed with one POST /replays (as the CLI
+   * does), timed from the request until every replay attempt is recorded. The job is paced by
+   * hookline.replay.rate (-Dbench.replay.rate, default 500/s per worker, the shipped default).
+   */
+  private void replay(LocalPostgres postgres, ReceiverProcess receiver, int count)
+      throws Exception {
+    BenchDatabase db = BenchDatabase.fresh(postgres);
+    migrate(db);
+    db.subscribe(List.of(receiver.url("127.0.0.1", "/ok")));
+    db.backlog("replay", count);
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("micronaut.server.port", -1);
+    overrides.put("hookline.replay.rate", Integer.getInteger("bench.replay.rate", 500));
+    try (Startup.Running running = hookline(db, true, true, overrides)) {
+      awaitCount(db, "SELECT count(*) FROM hookline.delivery WHERE status = 'delivered'", count);
+      java.net.URI api = running.context()
+          .getBean(io.micronaut.runtime.server.EmbeddedServer.class).getURI();
+      java.net.http.HttpResponse<String> job = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(api.resolve("/replays"))
+              .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"filter\":{\"tenant\":\""
+                  + BenchDatabase.TENANT + "\",\"webhook\":\"wh_bench\",\"status\":\"delivered\"}}"))
+              .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      long start = System.nanoTime();
+      assertThat(job.statusCode()).as(job.body()).isEqualTo(202);
+      awaitCount(db, "SELECT count(*) FROM hookline.attempt WHERE trigger = 'replay'"
+          + " AND outcome = 'delivered'", count);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      figures.put("replay", "deliveries", count);
+      figures.put("replay", "replay_rate_setting_per_s",
+          Integer.getInteger("bench.replay.rate", 500));
+      figures.put("replay", "seconds_to_all_resent", seconds);
+      figures.put("replay", "deliveries_per_s", count / seconds);
+      figures.put("replay", "receiver_distinct_ids", receiver.receipts().size());
+      receiver.reset();
+    }
+  }
+
   /** A backlog of due deliveries drained; heap (peak and after GC) and RSS of this process. */
   private void memory(LocalPostgres postgres, ReceiverProcess receiver, int deliveries)
       throws Exception {
@@ -240,12 +282,18 @@ class HooklineBenchmark {
   }
 
   private static Startup.Running hookline(BenchDatabase db, boolean worker) {
+    return hookline(db, false, worker, Map.of());
+  }
+
+  private static Startup.Running hookline(BenchDatabase db, boolean server, boolean worker,
+      Map<String, Object> extra) {
     Map<String, Object> overrides = new HashMap<>();
     overrides.put("hookline.admin-token", ADMIN);
     overrides.put("hookline.delivery.allow-private-targets", true);
     overrides.put("hookline.delivery.shutdown-grace", "1s");
+    overrides.putAll(extra);
     return Startup.start(Map.of("HOOKLINE_DATABASE_URL", db.url(), "HOOKLINE_ADMIN_TOKEN",
-        ADMIN), false, worker, overrides);
+        ADMIN), server, worker, overrides);
   }
 
   private static void awaitCount(BenchDatabase db, String sql, long expected) throws Exception {
