@@ -1,5 +1,6 @@
 package io.hookline.event;
 
+import io.hookline.time.StoppedClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookline.api.ApiTest;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class EventApiTest extends ApiTest {
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T22:40:37.356789Z"));
+  private final StoppedClock clock = new StoppedClock(Instant.parse("2026-11-22T22:40:37.356789Z"));
 
   @Inject
   DataSource dataSource;

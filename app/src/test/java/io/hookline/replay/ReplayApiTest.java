@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookline.api.ApiTest;
 import io.hookline.delivery.DeliveryRows;
-import io.hookline.delivery.ManualClock;
+import io.hookline.time.StoppedClock;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.test.annotation.MockBean;
 import jakarta.inject.Inject;
@@ -23,7 +23,7 @@ class ReplayApiTest extends ApiTest {
   static final Instant T0 = Instant.parse("2030-03-01T10:00:00Z");
   static final int CAP = 40;
 
-  final ManualClock clock = new ManualClock(T0);
+  final StoppedClock clock = new StoppedClock(T0);
 
   @Inject
   DataSource dataSource;

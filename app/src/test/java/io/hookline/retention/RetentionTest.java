@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookline.api.ApiTest;
 import io.hookline.delivery.DeliveryRows;
-import io.hookline.delivery.ManualClock;
+import io.hookline.time.StoppedClock;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.test.annotation.MockBean;
 import jakarta.inject.Inject;
@@ -20,7 +20,7 @@ class RetentionTest extends ApiTest {
   static final Instant OLD = NOW.minus(Duration.ofDays(31));
   static final Instant RECENT = NOW.minus(Duration.ofDays(29));
 
-  final ManualClock clock = new ManualClock(NOW);
+  final StoppedClock clock = new StoppedClock(NOW);
 
   @Inject
   DataSource dataSource;

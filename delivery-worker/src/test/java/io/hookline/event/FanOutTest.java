@@ -1,5 +1,6 @@
 package io.hookline.event;
 
+import io.hookline.time.StoppedClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookline.identity.PublicId;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FanOutTest implements TestPropertyProvider {
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00.123456Z"));
+  private final StoppedClock clock = new StoppedClock(Instant.parse("2026-03-01T10:00:00.123456Z"));
 
   @Inject
   DataSource dataSource;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookline.event.EventFixtures;
 import io.hookline.event.FanOut;
-import io.hookline.event.MutableClock;
+import io.hookline.time.StoppedClock;
 import io.hookline.event.NewEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OutboxRelayTest implements TestPropertyProvider {
   private static final int LIMIT = 1000;
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-05-04T08:00:00.5Z"));
+  private final StoppedClock clock = new StoppedClock(Instant.parse("2026-05-04T08:00:00.5Z"));
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @Inject

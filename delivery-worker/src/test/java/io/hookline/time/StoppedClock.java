@@ -1,4 +1,4 @@
-package io.hookline.event;
+package io.hookline.time;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,11 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that stands still until a test moves it. */
-public final class MutableClock extends Clock {
+/** A clock that stands still until a test moves it: the one tests construct and inject. */
+public final class StoppedClock extends Clock {
   private volatile Instant now;
 
-  public MutableClock(Instant start) {
+  public StoppedClock(Instant start) {
     this.now = start;
   }
 
