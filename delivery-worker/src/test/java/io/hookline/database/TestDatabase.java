@@ -21,8 +21,19 @@ public final class TestDatabase {
 
   public static synchronized LocalPostgres server() {
     if (server == null) {
-      server = LocalPostgres.start(Path.of(System.getProperty("java.io.tmpdir"),
-          "hookline-test-postgres-" + ProcessHandle.current().pid()));
+      Path dir = Path.of(System.getProperty("java.io.tmpdir"),
+          "hookline-test-postgres-" + ProcessHandle.current().pid());
+      server = LocalPostgres.start(dir);
+      LocalPostgres started = server;
+      // Test databases are scratch: stop the server and remove its files when the JVM ends.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        started.close();
+        try {
+          TarXz.delete(dir);
+        } catch (java.io.IOException e) {
+          System.err.println("Could not remove " + dir + ": " + e.getMessage());
+        }
+      }, "test-postgres-cleanup"));
     }
     return server;
   }
