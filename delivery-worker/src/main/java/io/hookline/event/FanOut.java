@@ -18,6 +18,9 @@ import java.util.Optional;
  * transaction and then leaves its row alone, so neither this transaction nor the caller's batch
  * is aborted by a unique violation.
  *
+ * <p>Deliveries due at once NOTIFY {@code hookline_delivery} in the same transaction; callers in
+ * the worker's process also signal {@code DeliveriesDue} after their commit, which is quicker.
+ *
  * <p>A webhook disabled or deleted while this runs may still get a delivery from it (its row is
  * not locked, to keep concurrent events from queueing on it); the worker drops a delivery whose
  * webhook is disabled or deleted at send time, so the race sends nothing.
@@ -50,14 +53,19 @@ public final class FanOut {
             OR w.event = '*'
             OR (right(w.event, 2) = '.*' AND starts_with(e.event, left(w.event, -1)))
          ORDER BY w.seq, d.position
-        RETURNING 1
+        RETURNING next_attempt_at
+      ), notified AS (
+        -- wakes the workers of every process once this commits (deliveries due now only: later
+        -- ones are found by their poll); repeats within one transaction are folded into one
+        SELECT pg_notify('hookline_delivery', '') FROM stored e
+         WHERE EXISTS (SELECT 1 FROM fanned f WHERE f.next_attempt_at <= e.created_at)
       )
-      SELECT pk, (SELECT count(*) FROM fanned) FROM stored""";
+      SELECT pk, (SELECT count(*) FROM fanned), (SELECT count(*) FROM notified) FROM stored""";
 
   private FanOut() {}
 
-  /** What was written: the event's key and how many deliveries it got. */
-  public record Stored(long pk, int deliveries) {}
+  /** What was written: the event's key, how many deliveries it got, whether any is due now. */
+  public record Stored(long pk, int deliveries, boolean dueNow) {}
 
   /**
    * Stores the event and its deliveries; empty when the tenant already has an event with this id
@@ -73,7 +81,8 @@ public final class FanOut {
       statement.setObject(5, event.createdAt().atOffset(ZoneOffset.UTC));
       statement.setString(6, event.source().column());
       try (ResultSet rows = statement.executeQuery()) {
-        return rows.next() ? Optional.of(new Stored(rows.getLong(1), rows.getInt(2)))
+        return rows.next()
+            ? Optional.of(new Stored(rows.getLong(1), rows.getInt(2), rows.getInt(3) > 0))
             : Optional.empty();
       }
     }
