@@ -128,8 +128,7 @@ public final class OutboxRelay {
     List<OutboxRow> rows = claim(connection);
     List<Long> relayed = new ArrayList<>();
     List<String> rejectionCodes = new ArrayList<>();
-    int stored = 0;
-    boolean dueNow = false;
+    List<NewEvent> events = new ArrayList<>();
     try (PreparedStatement reject = connection.prepareStatement(REJECT)) {
       for (OutboxRow row : rows) {
         List<OutboxRow.Rejection> rejections = row.rejections(limits, json);
@@ -146,20 +145,25 @@ public final class OutboxRelay {
           continue;
         }
         String id = row.eventId() == null ? PublicId.random("evt") : row.eventId();
-        NewEvent event = new NewEvent(row.tenantId(), id, row.event(), row.data(),
-            NewEvent.createdAt(clock), NewEvent.Source.OUTBOX);
-        Optional<FanOut.Stored> fanned = FanOut.store(connection, event);
-        if (fanned.isPresent()) {
-          stored++;
-          dueNow |= fanned.get().dueNow();
-        } else {
-          LOG.info("Outbox row {}: tenant {} already has event {}; relayed without a second one",
-              row.id(), row.tenantId(), id);
-        }
+        events.add(new NewEvent(row.tenantId(), id, row.event(), row.data(),
+            NewEvent.createdAt(clock), NewEvent.Source.OUTBOX));
         relayed.add(row.id());
       }
       if (!rejectionCodes.isEmpty()) {
         reject.executeBatch();
+      }
+    }
+    // One statement stores the whole batch's events and deliveries.
+    List<Optional<FanOut.Stored>> fanned = FanOut.storeAll(connection, events);
+    int stored = 0;
+    boolean dueNow = false;
+    for (int i = 0; i < fanned.size(); i++) {
+      if (fanned.get(i).isPresent()) {
+        stored++;
+        dueNow |= fanned.get(i).get().dueNow();
+      } else {
+        LOG.info("Outbox row {}: tenant {} already has event {}; relayed without a second one",
+            relayed.get(i), events.get(i).tenantId(), events.get(i).id());
       }
     }
     if (!relayed.isEmpty()) {
