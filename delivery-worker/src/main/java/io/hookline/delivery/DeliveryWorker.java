@@ -97,9 +97,11 @@ public class DeliveryWorker {
   }
 
   /**
-   * Claims again at once while claims find work; otherwise waits for a signal (work became due,
-   * or room was freed that the last claim lacked) or the poll interval, whichever first, so an
-   * idle queue costs one claim per poll interval.
+   * Claims again at once after a full batch that may have left more; otherwise waits for a
+   * signal (work became due, or room was freed that the last claim lacked) or the poll interval,
+   * whichever first, so an idle queue costs one claim per poll interval. A claim that leaves a
+   * busy host out scans past all of its due rows, so claims that can only come back empty are
+   * avoided rather than retried.
    */
   private void run() {
     long lastSweep = System.nanoTime() - SWEEP_EVERY_NANOS;
@@ -117,7 +119,7 @@ public class DeliveryWorker {
         dispatch.handBackWaitingSince(System.nanoTime() - waitNanos);
         due.clear();
         Dispatch.Batch batch = dispatch.next();
-        if (batch.claimed() == 0 && running) {
+        if (!batch.more() && running) {
           due.await(pollMillis);
         }
       } catch (InterruptedException e) {

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,8 +50,11 @@ final class Dispatch {
       ReleaseClaims release, PostToTarget post, Classification classification,
       DeliveryMetrics metrics, Runnable wake) {}
 
-  /** One claimed batch: how many were claimed, were handed back, and the outcomes to come. */
-  record Batch(int claimed, int limit, int released, List<CompletableFuture<Outcome>> outcomes) {}
+  /**
+   * One claimed batch: how many were claimed, the outcomes to come, and whether claiming again
+   * at once may find more (the batch was full and not every host in it is now left out).
+   */
+  record Batch(int claimed, boolean more, List<CompletableFuture<Outcome>> outcomes) {}
 
   /** An attempt in flight: cancelling it disposes its subscription, even one set later. */
   private record Running(CompletableFuture<Outcome> done, Disposable.Swap subscription) {}
@@ -81,7 +85,7 @@ final class Dispatch {
     roomBound = limit < parts.settings().batchSize();
     skipped = Set.copyOf(skip);
     if (limit <= 0) {
-      return new Batch(0, 0, 0, List.of());
+      return new Batch(0, false, List.of());
     }
     Instant now = parts.clock().instant();
     List<ClaimedDelivery> claimed = parts.claim().claim(parts.workerId(), now,
@@ -89,6 +93,7 @@ final class Dispatch {
     Payloads payloads = new Payloads();
     List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
     long since = System.nanoTime();
+    Set<String> hosts = new HashSet<>();
     for (ClaimedDelivery delivery : claimed) {
       ClaimedDelivery.Webhook webhook = delivery.webhook();
       if (webhook.deleted() || !webhook.enabled()) {
@@ -105,6 +110,7 @@ final class Dispatch {
       Waiting attempt = new Waiting(delivery, PostToTarget.hostOf(delivery.url()), payload,
           since, new CompletableFuture<>());
       outcomes.add(attempt.done());
+      hosts.add(attempt.host());
       boolean start;
       synchronized (queues) {
         start = slots.tryAcquire(attempt.host());
@@ -116,7 +122,13 @@ final class Dispatch {
         start(attempt);
       }
     }
-    return new Batch(claimed.size(), limit, 0, outcomes);
+    boolean more = false;
+    if (claimed.size() >= limit) {
+      synchronized (queues) {
+        more = hosts.isEmpty() || !hosts.stream().allMatch(this::crowded);
+      }
+    }
+    return new Batch(claimed.size(), more, outcomes);
   }
 
   /**
