@@ -186,19 +186,21 @@ final class Dispatch {
 
   /**
    * The attempt's exchange with its host is over: the next delivery waiting for that host takes
-   * its slot, or, when the host was left out of the last claim, the worker may claim again.
+   * its slot, or, when the host was (or is about to be) left out of claims, the worker may claim
+   * again.
    */
   private void hostDone(Waiting attempt) {
     running.remove(attempt.delivery().id());
     Waiting next;
     boolean claimable;
     synchronized (queues) {
+      boolean crowded = crowded(attempt.host());
       slots.hostDone(attempt.host());
       next = queues.poll(attempt.host());
       if (next != null && !slots.tryAcquire(next.host())) {
         throw new IllegalStateException("a freed host slot could not be taken");
       }
-      claimable = skipped.contains(attempt.host()) && !crowded(attempt.host());
+      claimable = (crowded || skipped.contains(attempt.host())) && !crowded(attempt.host());
     }
     if (next != null) {
       start(next);
