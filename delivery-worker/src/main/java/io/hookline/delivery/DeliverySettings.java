@@ -35,7 +35,7 @@ public record DeliverySettings(
     @Bindable(defaultValue = "1024") int maxInFlight,
     @Bindable(defaultValue = "64") int maxPerHost,
     @Bindable(defaultValue = "5s") Duration hostBusyDelay,
-    @Bindable(defaultValue = "200") int batchSize,
+    @Bindable(defaultValue = "500") int batchSize,
     @Bindable(defaultValue = "250ms") Duration pollInterval,
     @Bindable(defaultValue = "30s") Duration leaseMargin,
     @Bindable(defaultValue = "5d") Duration disableAfter,
