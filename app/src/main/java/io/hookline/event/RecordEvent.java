@@ -1,5 +1,6 @@
 package io.hookline.event;
 
+import io.hookline.delivery.DeliveriesDue;
 import io.hookline.identity.PublicId;
 import io.hookline.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
@@ -48,9 +49,11 @@ final class RecordEvent {
   private final JsonMapper json;
   private final Clock clock;
   private final Counter eventsIn;
+  private final DeliveriesDue due;
 
   RecordEvent(DataSource dataSource, DataSourceResolver resolver, EventEnvelopes envelopes,
-      JsonMapper json, Clock clock, MeterRegistry meters) {
+      JsonMapper json, Clock clock, MeterRegistry meters, DeliveriesDue due) {
+    this.due = due;
     this.dataSource = resolver.resolve(dataSource);
     this.envelopes = envelopes;
     this.json = json;
@@ -73,6 +76,7 @@ final class RecordEvent {
           connection.commit();
           if (outcome.created()) {
             eventsIn.increment();
+            due.signal();
           }
           return outcome;
         } catch (SQLException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.hookline.replay;
 
+import io.hookline.delivery.DeliveriesDue;
 import io.hookline.problem.ProblemException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
@@ -23,9 +24,11 @@ final class ReplayDelivery {
 
   private final TransactionOperations<Connection> transactions;
   private final Clock clock;
+  private final DeliveriesDue due;
 
-  ReplayDelivery(TransactionOperations<Connection> transactions, Clock clock) {
+  ReplayDelivery(TransactionOperations<Connection> transactions, Clock clock, DeliveriesDue due) {
     this.transactions = transactions;
+    this.due = due;
     this.clock = clock;
   }
 
@@ -49,5 +52,6 @@ final class ReplayDelivery {
       }
       return MoveToReplay.move(connection, List.of(id), retry, clock.instant());
     });
+    due.signal();
   }
 }

@@ -17,7 +17,8 @@ import java.util.List;
  * @param maxRetryAfter a receiver's Retry-After is honoured up to this long
  * @param maxInFlight attempts this process runs at once; it claims no more than are free
  * @param maxPerHost attempts to one host at once; more for that host wait in the database
- * @param hostBusyDelay how long a delivery for a host at its cap goes back to wait
+ * @param hostBusyDelay how long a claimed delivery may wait in the worker for a slot to its host
+ *     before it is handed back to the queue (due as it was); must be well under lease-margin
  * @param batchSize the most deliveries one claim statement takes
  * @param pollInterval how often an idle worker looks for due deliveries
  * @param leaseMargin a claim lasts timeout + this, then the sweeper may hand it to another worker
@@ -33,8 +34,8 @@ public record DeliverySettings(
     @Bindable(defaultValue = "1h") Duration maxRetryAfter,
     @Bindable(defaultValue = "1024") int maxInFlight,
     @Bindable(defaultValue = "64") int maxPerHost,
-    @Bindable(defaultValue = "1s") Duration hostBusyDelay,
-    @Bindable(defaultValue = "200") int batchSize,
+    @Bindable(defaultValue = "5s") Duration hostBusyDelay,
+    @Bindable(defaultValue = "500") int batchSize,
     @Bindable(defaultValue = "250ms") Duration pollInterval,
     @Bindable(defaultValue = "30s") Duration leaseMargin,
     @Bindable(defaultValue = "5d") Duration disableAfter,
@@ -49,6 +50,8 @@ public record DeliverySettings(
     require(retryJitter >= 0 && retryJitter < 1, "retry-jitter must be in [0, 1)");
     require(maxInFlight > 0 && maxPerHost > 0 && batchSize > 0,
         "max-in-flight, max-per-host and batch-size must be positive");
+    require(hostBusyDelay.compareTo(leaseMargin.dividedBy(2)) <= 0,
+        "host-busy-delay must be at most half of lease-margin (waiting eats into the lease)");
   }
 
   /** How long a claim lasts: the whole attempt plus time to record its outcome. */

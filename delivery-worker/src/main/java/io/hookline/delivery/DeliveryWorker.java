@@ -39,22 +39,24 @@ public class DeliveryWorker {
   private final Slots slots;
   private final Recorder recorder;
   private final Dispatch dispatch;
-  private final Object idle = new Object();
+  private final DeliveriesDue due;
   private volatile boolean running;
   private Thread loop;
 
   DeliveryWorker(DeliverySettings settings, Clock clock, ClaimDueDeliveries claim,
       ExpiredLeases leases, ReleaseClaims release, PostToTarget post,
-      Classification classification, WriteOutcomes writer, DeliveryMetrics metrics) {
+      Classification classification, WriteOutcomes writer, DeliveryMetrics metrics,
+      DeliveriesDue due) {
     this.settings = settings;
     this.clock = clock;
     this.leases = leases;
     this.release = release;
     this.post = post;
+    this.due = due;
     this.slots = new Slots(settings.maxInFlight(), settings.maxPerHost());
     this.recorder = new Recorder(workerId, writer, clock);
     this.dispatch = new Dispatch(new Dispatch.Parts(workerId, settings, clock, claim, release,
-        post, classification, metrics), slots, recorder);
+        post, classification, metrics, due::signal), slots, recorder);
     metrics.inFlight(slots::inFlight);
   }
 
@@ -64,22 +66,24 @@ public class DeliveryWorker {
 
   /**
    * One step, waiting for its results: return expired claims, claim one batch, send it and
-   * record every outcome.
+   * record every outcome. Deliveries of the batch left waiting for a slot to their host are
+   * handed back at once, due as they were.
    */
   public WorkCounts workOnce() throws SQLException {
     leases.sweep(clock.instant());
     Dispatch.Batch batch = dispatch.next();
+    int released = dispatch.handBackWaiting();
     List<Outcome> outcomes = new ArrayList<>();
     for (CompletableFuture<Outcome> outcome : batch.outcomes()) {
       try {
         outcomes.add(outcome.join());
       } catch (CancellationException e) {
-        LOG.info("An attempt was cancelled by shutdown; its delivery was handed back");
+        LOG.debug("An attempt was handed back unsent");
       } catch (CompletionException e) {
         LOG.error("An attempt ended without an outcome", e.getCause());
       }
     }
-    return WorkCounts.of(batch.claimed(), outcomes, batch.released());
+    return WorkCounts.of(batch.claimed(), outcomes, released);
   }
 
   /** Starts the loop on a thread of its own (hookline.worker.enabled). */
@@ -92,9 +96,17 @@ public class DeliveryWorker {
     LOG.info("Delivery worker {} started", workerId);
   }
 
+  /**
+   * Claims again at once after a full batch that may have left more; otherwise waits for a
+   * signal (work became due, or room was freed that the last claim lacked) or the poll interval,
+   * whichever first, so an idle queue costs one claim per poll interval. A claim that leaves a
+   * busy host out scans past all of its due rows, so claims that can only come back empty are
+   * avoided rather than retried.
+   */
   private void run() {
     long lastSweep = System.nanoTime() - SWEEP_EVERY_NANOS;
     long pollMillis = Math.max(1, settings.pollInterval().toMillis());
+    long waitNanos = settings.hostBusyDelay().toNanos();
     while (running) {
       try {
         if (System.nanoTime() - lastSweep >= SWEEP_EVERY_NANOS) {
@@ -104,15 +116,11 @@ public class DeliveryWorker {
             LOG.warn("{} expired claims returned to the queue", swept);
           }
         }
+        dispatch.handBackWaitingSince(System.nanoTime() - waitNanos);
+        due.clear();
         Dispatch.Batch batch = dispatch.next();
-        if (slots.free() <= 0) {
-          slots.awaitRelease(pollMillis);
-        } else if (!batch.full()) {
-          synchronized (idle) {
-            if (running) {
-              idle.wait(pollMillis);
-            }
-          }
+        if (!batch.more() && running) {
+          due.await(pollMillis);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -135,11 +143,18 @@ public class DeliveryWorker {
       running = false;
       stopping = loop;
     }
-    synchronized (idle) {
-      idle.notifyAll();
-    }
+    due.signal();
     if (stopping != null) {
       stopping.join(settings.pollInterval().toMillis() + 10_000);
+    }
+    try {
+      int handedBack = dispatch.handBackWaiting();
+      if (handedBack > 0) {
+        LOG.info("Handed {} deliveries waiting for a slot back on shutdown", handedBack);
+      }
+    } catch (SQLException e) {
+      LOG.warn("Could not hand back deliveries waiting for a slot; their claims expire in {}",
+          settings.lease(), e);
     }
     long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
     while (!dispatch.idle() && System.nanoTime() < deadline) {
@@ -160,14 +175,10 @@ public class DeliveryWorker {
   }
 
   private void pause(long millis) {
-    synchronized (idle) {
-      try {
-        if (running) {
-          idle.wait(millis);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    try {
+      due.await(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -3,6 +3,7 @@ package io.hookline.delivery;
 import io.hookline.claim.ClaimDueDeliveries;
 import io.hookline.claim.ClaimedDelivery;
 import io.hookline.claim.ReleaseClaims;
+import io.hookline.delivery.HostQueues.Waiting;
 import io.hookline.delivery.Outcome.Drop;
 import io.hookline.payload.Payload;
 import io.hookline.payload.Payloads;
@@ -14,8 +15,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -24,10 +27,11 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 
 /**
- * Claims as many due deliveries as there are free slots and starts their attempts without
- * waiting for them. Each attempt holds a slot until its outcome is recorded. Hosts at their cap
- * are left out of the claim; a delivery whose host fills up within the batch goes straight back
- * to the queue, due a little later, so it never holds up the others in its batch.
+ * Claims as many due deliveries as this process has room for and starts their attempts without
+ * waiting for them. Each attempt holds a slot of its host until it is answered, and a
+ * process-wide slot until its outcome is recorded. Hosts that are busy enough are left out of the
+ * claim; deliveries of a batch beyond their host's free slots wait in {@link HostQueues} and
+ * start as earlier attempts to that host end, so a busy host never holds up other hosts.
  */
 final class Dispatch {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatch.class);
@@ -35,19 +39,22 @@ final class Dispatch {
   private final Parts parts;
   private final Slots slots;
   private final Recorder recorder;
+  private final HostQueues queues = new HostQueues();
   private final Map<Long, Running> running = new ConcurrentHashMap<>();
+  // What the last claim left out; a slot freed there may make more work claimable.
+  private volatile Set<String> skipped = Set.of();
+  private volatile boolean roomBound;
 
-  /** The collaborators, fixed for the worker's life. */
+  /** The collaborators, fixed for the worker's life; wake is called when more can be claimed. */
   record Parts(String workerId, DeliverySettings settings, Clock clock, ClaimDueDeliveries claim,
       ReleaseClaims release, PostToTarget post, Classification classification,
-      DeliveryMetrics metrics) {}
+      DeliveryMetrics metrics, Runnable wake) {}
 
-  /** One claimed batch: how many were claimed, were handed back, and the outcomes to come. */
-  record Batch(int claimed, int limit, int released, List<CompletableFuture<Outcome>> outcomes) {
-    boolean full() {
-      return limit > 0 && claimed >= limit;
-    }
-  }
+  /**
+   * One claimed batch: how many were claimed, the outcomes to come, and whether claiming again
+   * at once may find more (the batch was full and not every host in it is now left out).
+   */
+  record Batch(int claimed, boolean more, List<CompletableFuture<Outcome>> outcomes) {}
 
   /** An attempt in flight: cancelling it disposes its subscription, even one set later. */
   private record Running(CompletableFuture<Outcome> done, Disposable.Swap subscription) {}
@@ -59,92 +66,192 @@ final class Dispatch {
   }
 
   Batch next() throws SQLException {
-    int limit = Math.min(slots.free(), parts.settings().batchSize());
+    int room;
+    List<String> skip = new ArrayList<>();
+    synchronized (queues) {
+      room = slots.free() - queues.size();
+      for (String host : slots.hosts()) {
+        if (crowded(host)) {
+          skip.add(host);
+        }
+      }
+      for (String host : queues.hosts()) {
+        if (!skip.contains(host) && crowded(host)) {
+          skip.add(host);
+        }
+      }
+    }
+    int limit = Math.min(room, parts.settings().batchSize());
+    roomBound = limit < parts.settings().batchSize();
+    skipped = Set.copyOf(skip);
     if (limit <= 0) {
-      return new Batch(0, 0, 0, List.of());
+      return new Batch(0, false, List.of());
     }
     Instant now = parts.clock().instant();
     List<ClaimedDelivery> claimed = parts.claim().claim(parts.workerId(), now,
-        now.plus(parts.settings().lease()), limit, slots.fullHosts());
+        now.plus(parts.settings().lease()), limit, skip);
     Payloads payloads = new Payloads();
-    List<Long> hostBusy = new ArrayList<>();
     List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
+    long since = System.nanoTime();
+    Set<String> hosts = new HashSet<>();
     for (ClaimedDelivery delivery : claimed) {
       ClaimedDelivery.Webhook webhook = delivery.webhook();
       if (webhook.deleted() || !webhook.enabled()) {
-        Drop drop = new Drop(webhook.deleted() ? "webhook deleted" : "webhook disabled", false);
-        outcomes.add(recorder.submit(new Recorded(delivery, drop, null)).thenApply(ok -> drop));
+        outcomes.add(dropped(delivery, webhook.deleted() ? "webhook deleted" : "webhook disabled"));
         continue;
       }
-      String host = PostToTarget.hostOf(delivery.url());
-      if (!slots.tryAcquire(host)) {
-        hostBusy.add(delivery.id());
+      Payload payload;
+      try {
+        payload = payloads.of(delivery.event(), delivery.format(), delivery.fields());
+      } catch (RuntimeException e) {
+        outcomes.add(dropped(delivery, "could not render the body: " + e.getMessage()));
         continue;
       }
-      outcomes.add(start(delivery, host, payloads));
+      Waiting attempt = new Waiting(delivery, PostToTarget.hostOf(delivery.url()), payload,
+          since, new CompletableFuture<>());
+      outcomes.add(attempt.done());
+      hosts.add(attempt.host());
+      boolean start;
+      synchronized (queues) {
+        start = slots.tryAcquire(attempt.host());
+        if (!start) {
+          queues.add(attempt);
+        }
+      }
+      if (start) {
+        start(attempt);
+      }
     }
-    int released = parts.release().release(parts.workerId(), hostBusy,
-        now.plus(parts.settings().hostBusyDelay()), now);
-    return new Batch(claimed.size(), limit, released, outcomes);
+    boolean more = false;
+    if (claimed.size() >= limit) {
+      synchronized (queues) {
+        more = hosts.isEmpty() || !hosts.stream().allMatch(this::crowded);
+      }
+    }
+    return new Batch(claimed.size(), more, outcomes);
   }
 
-  private CompletableFuture<Outcome> start(ClaimedDelivery delivery, String host,
-      Payloads payloads) {
-    CompletableFuture<Outcome> done = new CompletableFuture<>();
-    Payload payload;
-    try {
-      payload = payloads.of(delivery.event(), delivery.format(), delivery.fields());
-    } catch (RuntimeException e) {
-      Drop drop = new Drop("could not render the body: " + e.getMessage(), false);
-      finish(delivery, host, drop, null, done);
-      return done;
-    }
+  /**
+   * A host is left out of claims while it has its fill of attempts running plus half as many
+   * waiting: enough to start the next ones at once, never so many that they wait long.
+   */
+  private boolean crowded(String host) {
+    int cap = slots.maxPerHost();
+    return slots.busy(host) + queues.waiting(host) >= cap + cap / 2;
+  }
+
+  private CompletableFuture<Outcome> dropped(ClaimedDelivery delivery, String reason) {
+    Drop drop = new Drop(reason, false);
+    return recorder.submit(new Recorded(delivery, drop, null)).thenApply(ok -> drop);
+  }
+
+  private void start(Waiting attempt) {
+    ClaimedDelivery delivery = attempt.delivery();
     Instant startedAt = parts.clock().instant();
     long started = System.nanoTime();
-    Running attempt = new Running(done, Disposables.swap());
-    running.put(delivery.id(), attempt);
-    attempt.subscription().update(parts.post()
+    Running run = new Running(attempt.done(), Disposables.swap());
+    running.put(delivery.id(), run);
+    Payload payload = attempt.payload();
+    run.subscription().update(parts.post()
         .post(delivery.url(), AttemptHeaders.of(delivery, payload, startedAt), payload.body())
-        .subscribe(exchange -> answered(delivery, host, exchange, startedAt, started, done),
+        .subscribe(exchange -> answered(attempt, exchange, startedAt, started),
             error -> {
               LOG.error("Attempt of delivery {} failed unexpectedly", delivery.id(), error);
-              slotFreed(delivery, host);
-              done.completeExceptionally(error);
+              hostDone(attempt);
+              done();
+              attempt.done().completeExceptionally(error);
             }));
-    return done;
   }
 
-  private void answered(ClaimedDelivery delivery, String host, Exchange exchange,
-      Instant startedAt, long started, CompletableFuture<Outcome> done) {
+  private void answered(Waiting attempt, Exchange exchange, Instant startedAt, long started) {
+    hostDone(attempt);
+    ClaimedDelivery delivery = attempt.delivery();
+    Outcome outcome;
     try {
       long took = System.nanoTime() - started;
-      Outcome outcome = parts.classification().classify(exchange, delivery.scheduleStep(),
+      outcome = parts.classification().classify(exchange, delivery.scheduleStep(),
           delivery.retry(), parts.clock().instant());
       parts.metrics().attempted(outcome, Duration.ofNanos(took));
-      finish(delivery, host, outcome, Attempt.of(exchange, startedAt, took), done);
+      recorder.submit(new Recorded(delivery, outcome, Attempt.of(exchange, startedAt, took)))
+          .whenComplete((ok, e) -> {
+            done();
+            attempt.done().complete(outcome);
+          });
     } catch (RuntimeException e) {
       LOG.error("Could not classify the attempt of delivery {}", delivery.id(), e);
-      slotFreed(delivery, host);
-      done.completeExceptionally(e);
+      done();
+      attempt.done().completeExceptionally(e);
     }
   }
 
-  /** Records the outcome, then frees the slot: recording is part of the attempt's cost. */
-  private void finish(ClaimedDelivery delivery, String host, Outcome outcome, Attempt attempt,
-      CompletableFuture<Outcome> done) {
-    recorder.submit(new Recorded(delivery, outcome, attempt)).whenComplete((ok, e) -> {
-      slotFreed(delivery, host);
-      done.complete(outcome);
-    });
+  /**
+   * The attempt's exchange with its host is over: the next delivery waiting for that host takes
+   * its slot, or, when the host was (or is about to be) left out of claims, the worker may claim
+   * again.
+   */
+  private void hostDone(Waiting attempt) {
+    running.remove(attempt.delivery().id());
+    Waiting next;
+    boolean claimable;
+    synchronized (queues) {
+      boolean crowded = crowded(attempt.host());
+      slots.hostDone(attempt.host());
+      next = queues.poll(attempt.host());
+      if (next != null && !slots.tryAcquire(next.host())) {
+        throw new IllegalStateException("a freed host slot could not be taken");
+      }
+      claimable = (crowded || skipped.contains(attempt.host())) && !crowded(attempt.host());
+    }
+    if (next != null) {
+      start(next);
+    }
+    if (claimable) {
+      parts.wake().run();
+    }
   }
 
-  private void slotFreed(ClaimedDelivery delivery, String host) {
-    running.remove(delivery.id());
-    slots.release(host);
+  /** The outcome is written: when the last claim was cut short for room, claim again. */
+  private void done() {
+    slots.done();
+    if (roomBound) {
+      parts.wake().run();
+    }
+  }
+
+  /** Hands back the deliveries that waited longer than host-busy-delay for a slot. */
+  int handBackWaitingSince(long nanos) throws SQLException {
+    List<Waiting> stale;
+    synchronized (queues) {
+      stale = queues.removeWaitingSince(nanos);
+    }
+    return handBack(stale);
+  }
+
+  private int handBack(List<Waiting> waiting) throws SQLException {
+    if (waiting.isEmpty()) {
+      return 0;
+    }
+    List<Long> ids = waiting.stream().map(w -> w.delivery().id()).toList();
+    try {
+      return parts.release().release(parts.workerId(), ids, null, parts.clock().instant());
+    } finally {
+      waiting.forEach(w -> w.done().cancel(false));
+    }
   }
 
   boolean idle() {
-    return running.isEmpty() && slots.inFlight() == 0;
+    synchronized (queues) {
+      return running.isEmpty() && slots.inFlight() == 0 && queues.size() == 0;
+    }
+  }
+
+  /** Hands back what waits for a slot; then answers, and no longer starts, the rest. */
+  int handBackWaiting() throws SQLException {
+    List<Waiting> waiting;
+    synchronized (queues) {
+      waiting = queues.clear();
+    }
+    return handBack(waiting);
   }
 
   /** Cancels the attempts still running and answers their deliveries' ids. */

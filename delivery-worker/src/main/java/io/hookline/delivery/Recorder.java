@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
 final class Recorder {
   private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
   private static final int MAX_BATCH = 500;
+  // Each write is a commit (an fsync); under load, waiting this long for more outcomes turns
+  // many small transactions into a few large ones. No host slot waits on it, only memory.
+  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final String workerId;
   private final WriteOutcomes writer;
@@ -54,6 +57,15 @@ final class Recorder {
         List<Entry> batch = new ArrayList<>();
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
+        long deadline = System.nanoTime() + LINGER_NANOS;
+        while (batch.size() > 1 && batch.size() < MAX_BATCH && !closing) {
+          Entry next = queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+          if (next == null) {
+            break;
+          }
+          batch.add(next);
+          queue.drainTo(batch, MAX_BATCH - batch.size());
+        }
         write(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

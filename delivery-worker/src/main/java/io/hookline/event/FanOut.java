@@ -4,7 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,9 @@ import java.util.Optional;
  * transaction and then leaves its row alone, so neither this transaction nor the caller's batch
  * is aborted by a unique violation.
  *
+ * <p>Deliveries due at once NOTIFY {@code hookline_delivery} in the same transaction; callers in
+ * the worker's process also signal {@code DeliveriesDue} after their commit, which is quicker.
+ *
  * <p>A webhook disabled or deleted while this runs may still get a delivery from it (its row is
  * not locked, to keep concurrent events from queueing on it); the worker drops a delivery whose
  * webhook is disabled or deleted at send time, so the race sends nothing.
@@ -28,11 +32,15 @@ public final class FanOut {
   // LIKE, because '_' is a LIKE wildcard and a legal character of names. Delays are whole
   // seconds (a day is 86,400 s whatever the time zone), in float8 so large ones cannot overflow.
   private static final String STORE = """
-      WITH stored AS (
+      WITH input AS (
+        SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],
+                             ?::text[]::timestamptz[], ?::text[])
+            WITH ORDINALITY AS i(tenant_id, id, event, data, created_at, source, n)
+      ), stored AS (
         INSERT INTO hookline.event (tenant_id, id, event, data, created_at, source)
-        VALUES (?, ?, ?, ?::jsonb, ?, ?)
+        SELECT tenant_id, id, event, data::jsonb, created_at, source FROM input ORDER BY n
         ON CONFLICT (tenant_id, id) DO NOTHING
-        RETURNING pk, tenant_id, event, created_at
+        RETURNING pk, tenant_id, id, event, created_at
       ), fanned AS (
         INSERT INTO hookline.delivery (tenant_id, event_pk, webhook_id, destination_id, url,
             status, attempt_count, schedule_step, retry, next_trigger, next_attempt_at,
@@ -49,15 +57,34 @@ public final class FanOut {
          WHERE w.event = e.event
             OR w.event = '*'
             OR (right(w.event, 2) = '.*' AND starts_with(e.event, left(w.event, -1)))
-         ORDER BY w.seq, d.position
-        RETURNING 1
+         ORDER BY e.pk, w.seq, d.position
+        RETURNING event_pk, next_attempt_at, created_at
+      ), notified AS (
+        -- wakes the workers of every process once this commits (deliveries due now only: later
+        -- ones are found by their poll); repeats within one transaction are folded into one
+        SELECT pg_notify('hookline_delivery', '')
+         WHERE EXISTS (SELECT 1 FROM fanned f WHERE f.next_attempt_at <= f.created_at)
+      ), counted AS (
+        SELECT event_pk, count(*) AS deliveries,
+               bool_or(next_attempt_at <= created_at) AS due_now
+          FROM fanned GROUP BY event_pk
+      ), firsts AS (
+        -- an id given twice in one call is stored by its first occurrence only
+        SELECT n, tenant_id, id,
+               row_number() OVER (PARTITION BY tenant_id, id ORDER BY n) = 1 AS first
+          FROM input
       )
-      SELECT pk, (SELECT count(*) FROM fanned) FROM stored""";
+      SELECT i.n, s.pk, coalesce(c.deliveries, 0), coalesce(c.due_now, false),
+             (SELECT count(*) FROM notified)
+        FROM firsts i
+        LEFT JOIN stored s ON i.first AND s.tenant_id = i.tenant_id AND s.id = i.id
+        LEFT JOIN counted c ON c.event_pk = s.pk
+       ORDER BY i.n""";
 
   private FanOut() {}
 
-  /** What was written: the event's key and how many deliveries it got. */
-  public record Stored(long pk, int deliveries) {}
+  /** What was written: the event's key, how many deliveries it got, whether any is due now. */
+  public record Stored(long pk, int deliveries, boolean dueNow) {}
 
   /**
    * Stores the event and its deliveries; empty when the tenant already has an event with this id
@@ -65,17 +92,42 @@ public final class FanOut {
    */
   public static Optional<Stored> store(Connection connection, NewEvent event)
       throws SQLException {
+    return storeAll(connection, List.of(event)).getFirst();
+  }
+
+  /**
+   * Stores the events and their deliveries in one statement (the outbox relay's batches); each
+   * answer, in the events' order, is empty when the tenant already had an event with that id.
+   */
+  public static List<Optional<Stored>> storeAll(Connection connection, List<NewEvent> events)
+      throws SQLException {
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    int n = events.size();
+    String[][] columns = new String[6][n];
+    for (int i = 0; i < n; i++) {
+      NewEvent event = events.get(i);
+      columns[0][i] = event.tenantId();
+      columns[1][i] = event.id();
+      columns[2][i] = event.name();
+      columns[3][i] = event.data();
+      columns[4][i] = event.createdAt().toString();
+      columns[5][i] = event.source().column();
+    }
     try (PreparedStatement statement = connection.prepareStatement(STORE)) {
-      statement.setString(1, event.tenantId());
-      statement.setString(2, event.id());
-      statement.setString(3, event.name());
-      statement.setString(4, event.data());
-      statement.setObject(5, event.createdAt().atOffset(ZoneOffset.UTC));
-      statement.setString(6, event.source().column());
-      try (ResultSet rows = statement.executeQuery()) {
-        return rows.next() ? Optional.of(new Stored(rows.getLong(1), rows.getInt(2)))
-            : Optional.empty();
+      for (int c = 0; c < columns.length; c++) {
+        statement.setArray(c + 1, connection.createArrayOf("text", columns[c]));
       }
+      List<Optional<Stored>> stored = new ArrayList<>(n);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          long pk = rows.getLong(2);
+          stored.add(rows.wasNull() ? Optional.empty()
+              : Optional.of(new Stored(pk, rows.getInt(3), rows.getBoolean(4))));
+        }
+      }
+      return stored;
     }
   }
 }

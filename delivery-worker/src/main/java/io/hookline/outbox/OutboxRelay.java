@@ -1,5 +1,6 @@
 package io.hookline.outbox;
 
+import io.hookline.delivery.DeliveriesDue;
 import io.hookline.event.EventLimits;
 import io.hookline.event.FanOut;
 import io.hookline.event.NewEvent;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -71,9 +73,12 @@ public final class OutboxRelay {
   private final Clock clock;
   private final MeterRegistry meters;
   private final Counter eventsIn;
+  private final DeliveriesDue due;
 
   OutboxRelay(DataSource dataSource, DataSourceResolver resolver, EventLimits limits,
-      OutboxSettings settings, JsonMapper json, Clock clock, MeterRegistry meters) {
+      OutboxSettings settings, JsonMapper json, Clock clock, MeterRegistry meters,
+      DeliveriesDue due) {
+    this.due = due;
     // The raw pool: the relay commits its own transactions.
     this.dataSource = resolver.resolve(dataSource);
     this.limits = limits;
@@ -103,6 +108,9 @@ public final class OutboxRelay {
         throw e;
       }
     }
+    if (relayed.dueNow()) {
+      due.signal();
+    }
     eventsIn.increment(relayed.stored());
     relayed.rejections().forEach(code -> Counter.builder("hookline.outbox.rejected")
         .tag("reason", code).description("Outbox rows kept as rejected, by reason")
@@ -114,13 +122,13 @@ public final class OutboxRelay {
     return settings.batchSize();
   }
 
-  private record Relayed(int claimed, int stored, List<String> rejections) {}
+  private record Relayed(int claimed, int stored, boolean dueNow, List<String> rejections) {}
 
   private Relayed relay(Connection connection) throws SQLException {
     List<OutboxRow> rows = claim(connection);
     List<Long> relayed = new ArrayList<>();
     List<String> rejectionCodes = new ArrayList<>();
-    int stored = 0;
+    List<NewEvent> events = new ArrayList<>();
     try (PreparedStatement reject = connection.prepareStatement(REJECT)) {
       for (OutboxRow row : rows) {
         List<OutboxRow.Rejection> rejections = row.rejections(limits, json);
@@ -137,18 +145,25 @@ public final class OutboxRelay {
           continue;
         }
         String id = row.eventId() == null ? PublicId.random("evt") : row.eventId();
-        NewEvent event = new NewEvent(row.tenantId(), id, row.event(), row.data(),
-            NewEvent.createdAt(clock), NewEvent.Source.OUTBOX);
-        if (FanOut.store(connection, event).isPresent()) {
-          stored++;
-        } else {
-          LOG.info("Outbox row {}: tenant {} already has event {}; relayed without a second one",
-              row.id(), row.tenantId(), id);
-        }
+        events.add(new NewEvent(row.tenantId(), id, row.event(), row.data(),
+            NewEvent.createdAt(clock), NewEvent.Source.OUTBOX));
         relayed.add(row.id());
       }
       if (!rejectionCodes.isEmpty()) {
         reject.executeBatch();
+      }
+    }
+    // One statement stores the whole batch's events and deliveries.
+    List<Optional<FanOut.Stored>> fanned = FanOut.storeAll(connection, events);
+    int stored = 0;
+    boolean dueNow = false;
+    for (int i = 0; i < fanned.size(); i++) {
+      if (fanned.get(i).isPresent()) {
+        stored++;
+        dueNow |= fanned.get(i).get().dueNow();
+      } else {
+        LOG.info("Outbox row {}: tenant {} already has event {}; relayed without a second one",
+            relayed.get(i), events.get(i).tenantId(), events.get(i).id());
       }
     }
     if (!relayed.isEmpty()) {
@@ -157,7 +172,7 @@ public final class OutboxRelay {
         delete.executeUpdate();
       }
     }
-    return new Relayed(rows.size(), stored, rejectionCodes);
+    return new Relayed(rows.size(), stored, dueNow, rejectionCodes);
   }
 
   private List<OutboxRow> claim(Connection connection) throws SQLException {

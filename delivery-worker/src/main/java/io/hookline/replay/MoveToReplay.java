@@ -19,12 +19,19 @@ import java.util.List;
  * hence the webhook-id stay the same and only the signature's timestamp is new.
  */
 public final class MoveToReplay {
+  // The NOTIFY wakes the workers of every process once the caller commits.
   private static final String MOVE = """
-      UPDATE hookline.delivery
-         SET status = 'pending', next_attempt_at = ?, next_trigger = 'replay', schedule_step = 0,
-             retry = ?, reason = NULL, claimed_by = NULL, claimed_until = NULL, updated_at = ?
-       WHERE id = ANY (?) AND status <> 'sending'
-      RETURNING id""";
+      WITH moved AS (
+        UPDATE hookline.delivery
+           SET status = 'pending', next_attempt_at = ?, next_trigger = 'replay',
+               schedule_step = 0, retry = ?, reason = NULL, claimed_by = NULL,
+               claimed_until = NULL, updated_at = ?
+         WHERE id = ANY (?) AND status <> 'sending'
+        RETURNING id
+      ), notified AS (
+        SELECT pg_notify('hookline_delivery', '') WHERE EXISTS (SELECT 1 FROM moved)
+      )
+      SELECT id, (SELECT count(*) FROM notified) FROM moved""";
 
   private MoveToReplay() {}
 

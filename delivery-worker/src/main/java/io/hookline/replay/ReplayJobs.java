@@ -1,5 +1,6 @@
 package io.hookline.replay;
 
+import io.hookline.delivery.DeliveriesDue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.transaction.TransactionOperations;
@@ -65,9 +66,11 @@ public final class ReplayJobs {
   private final ReplayConfig config;
   private final Counter replayed;
   private final Counter failed;
+  private final DeliveriesDue due;
 
   ReplayJobs(TransactionOperations<Connection> transactions, Clock clock, ReplayConfig config,
-      MeterRegistry registry) {
+      MeterRegistry registry, DeliveriesDue due) {
+    this.due = due;
     this.transactions = transactions;
     this.clock = clock;
     this.config = config;
@@ -116,6 +119,9 @@ public final class ReplayJobs {
     });
     // Counted once committed: a rolled-back step settled nothing.
     replayed.increment(settled[0]);
+    if (settled[0] > 0) {
+      due.signal();
+    }
     this.failed.increment(settled[1]);
     return total;
   }

@@ -2,6 +2,7 @@ package io.hookline.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookline.delivery.DeliveriesDue;
 import io.hookline.event.EventFixtures;
 import io.hookline.event.EventLimits;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -97,7 +98,7 @@ class OutboxConcurrencyTest implements TestPropertyProvider {
     String other = db.tenant();
     db.webhook(other, "*", "https://other.example/hook");
     OutboxRelay second = new OutboxRelay(dataSource, resolver, limits, settings, json, clock,
-        meters);
+        meters, new DeliveriesDue());
 
     ExecutorService threads = Executors.newFixedThreadPool(WRITERS + 2);
     try {
