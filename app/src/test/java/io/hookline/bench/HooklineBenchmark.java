@@ -44,27 +44,33 @@ class HooklineBenchmark {
       figures.put("baseline", "posts_per_s (256 in flight)", baseline);
       if (scenarios.contains("drain")) {
         drain(postgres, receiver, "drain", events, 1, 0, baseline);
+        System.out.println(figures.table());
       }
       if (scenarios.contains("steady")) {
         for (String rate : System.getProperty("bench.rates", "500,2000,5000").split(",")) {
           steady(postgres, receiver, Integer.parseInt(rate.strip()));
+        System.out.println(figures.table());
         }
       }
       Double fanOut = null;
       if (scenarios.contains("fanout")) {
         fanOut = drain(postgres, receiver, "fanout", events / 10, 10, 0, baseline);
+        System.out.println(figures.table());
       }
       if (scenarios.contains("isolation")) {
         double healthy = drain(postgres, receiver, "isolation", events / 10, 10, 1, baseline);
         if (fanOut != null) {
           figures.put("isolation", "healthy_vs_all_healthy", healthy / fanOut);
         }
+        System.out.println(figures.table());
       }
       if (scenarios.contains("replay")) {
         replay(postgres, receiver, Integer.getInteger("bench.replay.deliveries", 10_000));
+        System.out.println(figures.table());
       }
       if (scenarios.contains("memory")) {
         memory(postgres, receiver, Integer.getInteger("bench.memory.deliveries", 1_000_000));
+        System.out.println(figures.table());
       }
       double after = baseline(receiver);
       figures.put("baseline", "posts_per_s_after", after);
