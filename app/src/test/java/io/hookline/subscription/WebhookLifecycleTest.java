@@ -1,5 +1,6 @@
 package io.hookline.subscription;
 
+import io.hookline.time.StoppedClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.test.annotation.MockBean;
@@ -7,17 +8,14 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Secret rotation, disabling, deleting and re-enabling, as the rows behind the API show them. */
 class WebhookLifecycleTest extends SubscriptionTest {
   static final Instant START = Instant.parse("2026-11-22T10:00:00.123Z");
-  final TestClock clock = new TestClock(START);
+  final StoppedClock clock = new StoppedClock(START);
   String tenant;
   String key;
 
@@ -151,33 +149,5 @@ class WebhookLifecycleTest extends SubscriptionTest {
     java.math.BigDecimal seconds = new java.math.BigDecimal(rows.get(0).get(0));
     return Instant.ofEpochSecond(seconds.longValue(),
         seconds.remainder(java.math.BigDecimal.ONE).movePointRight(9).longValue());
-  }
-
-  /** A clock the test moves by hand. */
-  static final class TestClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    TestClock(Instant start) {
-      this.now = new AtomicReference<>(start);
-    }
-
-    void advance(Duration by) {
-      now.updateAndGet(t -> t.plus(by));
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -38,7 +38,10 @@ public final class TestDatabase {
     return server;
   }
 
-  /** Creates an empty database and answers the Micronaut properties that point at it. */
+  /**
+   * Creates an empty database and answers the Micronaut properties that point at it, with Flyway
+   * set to migrate it when the context starts.
+   */
   public static Map<String, String> fresh() {
     String name = "test_" + COUNTER.incrementAndGet();
     LocalPostgres pg = server();
@@ -52,6 +55,13 @@ public final class TestDatabase {
     properties.put("datasources.default.url", pg.jdbcUrl(name));
     properties.put("datasources.default.username", pg.user());
     properties.put("datasources.default.password", pg.password());
+    properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
+    // app's application.yml configures Flyway; delivery-worker's tests need the same.
+    properties.put("flyway.datasources.default.enabled", "true");
+    properties.put("flyway.datasources.default.locations", "classpath:db/migration");
+    properties.put("flyway.datasources.default.default-schema", "hookline");
+    properties.put("flyway.datasources.default.schemas", "hookline");
+    properties.put("flyway.datasources.default.create-schemas", "true");
     return properties;
   }
 }

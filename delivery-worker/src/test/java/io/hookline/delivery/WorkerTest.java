@@ -42,12 +42,6 @@ abstract class WorkerTest implements TestPropertyProvider {
   @Override
   public Map<String, String> getProperties() {
     properties = new HashMap<>(TestDatabase.fresh());
-    // app's application.yml configures Flyway; this module's tests need it too.
-    properties.put("flyway.datasources.default.enabled", "true");
-    properties.put("flyway.datasources.default.locations", "classpath:db/migration");
-    properties.put("flyway.datasources.default.default-schema", "hookline");
-    properties.put("flyway.datasources.default.schemas", "hookline");
-    properties.put("flyway.datasources.default.create-schemas", "true");
     properties.put("hookline.worker.enabled", "false");
     properties.put("hookline.test.clock", "mutable");
     properties.put("hookline.delivery.allow-private-targets", "true");

@@ -30,12 +30,6 @@ public final class EventFixtures {
   /** A fresh database that Flyway migrates when the context starts, with the worker off. */
   public static Map<String, String> database() {
     Map<String, String> properties = new HashMap<>(TestDatabase.fresh());
-    properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
-    properties.put("flyway.datasources.default.enabled", "true");
-    properties.put("flyway.datasources.default.locations", "classpath:db/migration");
-    properties.put("flyway.datasources.default.default-schema", "hookline");
-    properties.put("flyway.datasources.default.schemas", "hookline");
-    properties.put("flyway.datasources.default.create-schemas", "true");
     properties.put("hookline.worker.enabled", "false");
     return properties;
   }
