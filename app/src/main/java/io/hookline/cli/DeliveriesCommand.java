@@ -1,7 +1,6 @@
 package io.hookline.cli;
 
 import io.micronaut.json.tree.JsonNode;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -30,24 +29,10 @@ public final class DeliveriesCommand implements Runnable {
     @Mixin
     ApiOptions api;
 
-    @Option(names = "--tenant", paramLabel = "ID",
-        description = "This tenant's (the admin sees every tenant's otherwise).")
-    String tenant;
-    @Option(names = "--webhook", paramLabel = "ID", description = "This webhook's.")
-    String webhook;
-    @Option(names = "--status", paramLabel = "STATE",
-        description = "pending, sending, delivered, failed, dropped (comma-separated).")
-    String status;
-    @Option(names = "--event", paramLabel = "NAME", description = "Events of this name.")
-    String event;
+    @Mixin
+    DeliveryFilterOptions filter;
     @Option(names = "--event-id", paramLabel = "ID", description = "Of this one event.")
     String eventId;
-    @Option(names = "--since", paramLabel = "T", converter = TimeArgument.class,
-        description = "Created at or after T: 2026-01-31T09:00:00Z, 2026-01-31, or 24h, 7d ago.")
-    Instant since;
-    @Option(names = "--until", paramLabel = "T", converter = TimeArgument.class,
-        description = "Created before T.")
-    Instant until;
     @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
         description = "At most N (1 to 500; default ${DEFAULT-VALUE}).")
     int limit;
@@ -57,13 +42,8 @@ public final class DeliveriesCommand implements Runnable {
     @Override
     public Integer call() {
       Map<String, Object> query = new LinkedHashMap<>();
-      query.put("tenant", tenant);
-      query.put("webhook", webhook);
-      query.put("status", status);
-      query.put("eventType", event);
+      filter.putInto(query);
       query.put("event", eventId);
-      query.put("since", since);
-      query.put("until", until);
       query.put("limit", limit);
       query.put("cursor", cursor);
       JsonNode page = api.client().get(AdminClient.query("/deliveries", query));

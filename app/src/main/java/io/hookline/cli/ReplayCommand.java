@@ -2,7 +2,6 @@ package io.hookline.cli;
 
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,21 +34,8 @@ public final class ReplayCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DELIVERY-ID", arity = "0..*", description = "Deliveries (dlv_…).")
   List<String> deliveries = List.of();
 
-  @Option(names = "--webhook", paramLabel = "ID", description = "Deliveries of this webhook.")
-  String webhook;
-  @Option(names = "--tenant", paramLabel = "ID", description = "Deliveries of this tenant.")
-  String tenant;
-  @Option(names = "--status", paramLabel = "STATE",
-      description = "Only these states: failed, dropped, delivered, pending (comma-separated).")
-  String status;
-  @Option(names = "--event", paramLabel = "NAME", description = "Only events of this name.")
-  String event;
-  @Option(names = "--since", paramLabel = "T", converter = TimeArgument.class,
-      description = "Created at or after T: 2026-01-31T09:00:00Z, 2026-01-31, or 24h, 7d ago.")
-  Instant since;
-  @Option(names = "--until", paramLabel = "T", converter = TimeArgument.class,
-      description = "Created before T.")
-  Instant until;
+  @Mixin
+  DeliveryFilterOptions filter;
   @Option(names = "--from-events",
       description = "Send past events (since --since) to --webhook instead of replaying.")
   boolean fromEvents;
@@ -61,13 +47,13 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    boolean bulk = webhook != null || tenant != null;
+    boolean bulk = filter.webhook != null || filter.tenant != null;
     if (deliveries.isEmpty() == !bulk) {
       throw new ParameterException(spec.commandLine(), deliveries.isEmpty()
           ? "Name deliveries to replay, or a filter with --webhook and/or --tenant"
           : "Give either delivery ids or a filter, not both");
     }
-    if (fromEvents && (webhook == null || since == null)) {
+    if (fromEvents && (filter.webhook == null || filter.since == null)) {
       throw new ParameterException(spec.commandLine(), "--from-events needs --webhook and --since");
     }
     AdminClient client = api.client();
@@ -97,29 +83,18 @@ public final class ReplayCommand implements Callable<Integer> {
     Map<String, Object> body = new LinkedHashMap<>();
     if (fromEvents) {
       Map<String, Object> window = new LinkedHashMap<>();
-      window.put("since", since.toString());
-      put(window, "until", until);
-      body.put("webhook", webhook);
+      window.put("since", filter.since.toString());
+      DeliveryFilterOptions.put(window, "until", filter.until);
+      body.put("webhook", filter.webhook);
       body.put("fromEvents", window);
-      put(body, "tenant", tenant);
+      DeliveryFilterOptions.put(body, "tenant", filter.tenant);
     } else {
-      Map<String, Object> filter = new LinkedHashMap<>();
-      put(filter, "webhook", webhook);
-      put(filter, "tenant", tenant);
-      put(filter, "status", status);
-      put(filter, "eventType", event);
-      put(filter, "since", since);
-      put(filter, "until", until);
-      body.put("filter", filter);
+      Map<String, Object> matching = new LinkedHashMap<>();
+      filter.putInto(matching);
+      body.put("filter", matching);
     }
     body.put("dryRun", dryRun);
     body.put("retry", !noRetry);
     return body;
-  }
-
-  private static void put(Map<String, Object> map, String key, Object value) {
-    if (value != null) {
-      map.put(key, value.toString());
-    }
   }
 }
