@@ -27,17 +27,57 @@ import javax.sql.DataSource;
  */
 @Singleton
 public final class ClaimDueDeliveries {
-  private static final String CLAIM = """
-      WITH due AS MATERIALIZED (
-          SELECT id FROM hookline.delivery
+  /**
+   * The first look: the oldest due rows, a window a few batches deep, less the hosts left out.
+   * Reading a bounded window keeps the claim cheap however many due rows a busy host has at the
+   * head of the queue; the window is wider than the batch so that rows other workers are claiming
+   * at the same moment (locked, skipped) do not leave it short.
+   */
+  private static final String OLDEST_FIRST = """
+      WITH head AS MATERIALIZED (
+          SELECT id, host FROM hookline.delivery
            WHERE status = 'pending' AND next_attempt_at <= ?
-             -- hosts this worker has no slot for stay in the queue, untouched
-             AND coalesce(lower(substring(url FROM
-                     '^[^:]+://(?:[^/?#@]*@)?(\\[[^]]*\\]|[^/?#:]*)')), '') <> ALL (?)
            ORDER BY next_attempt_at
            LIMIT ?
+      ), due AS MATERIALIZED (
+          SELECT d.id FROM hookline.delivery d
+           WHERE d.id IN (SELECT id FROM head WHERE host <> ALL (?))
+             AND d.status = 'pending' AND d.next_attempt_at <= ?
+           ORDER BY d.next_attempt_at
+           LIMIT ?
              FOR UPDATE SKIP LOCKED
-      ), claimed AS (
+      )""";
+
+  /**
+   * The second look, when the window was all left-out hosts: every host with pending rows, found
+   * by a skip scan of delivery_due_host (one index probe per host), and each host's oldest due
+   * rows. So a host that is slow, hanging or merely busy never hides the rows of other hosts
+   * queued behind its backlog.
+   */
+  private static final String HOST_BY_HOST = """
+      WITH RECURSIVE hosts (host) AS (
+          (SELECT host FROM hookline.delivery WHERE status = 'pending' ORDER BY host LIMIT 1)
+          UNION ALL
+          SELECT (SELECT d.host FROM hookline.delivery d
+                   WHERE d.status = 'pending' AND d.host > h.host
+                   ORDER BY d.host LIMIT 1)
+            FROM hosts h
+           WHERE h.host IS NOT NULL
+      ), due AS MATERIALIZED (
+          SELECT p.id FROM hosts h
+           CROSS JOIN LATERAL (
+               SELECT d.id FROM hookline.delivery d
+                WHERE d.host = h.host AND d.status = 'pending' AND d.next_attempt_at <= ?
+                ORDER BY d.next_attempt_at
+                LIMIT ?
+                  FOR UPDATE SKIP LOCKED) p
+           WHERE h.host IS NOT NULL AND h.host <> ALL (?)
+           LIMIT ?
+      )""";
+
+  /** Marks what {@code due} holds as claimed and reads what sending needs, in one statement. */
+  private static final String CLAIM = """
+      , claimed AS (
           UPDATE hookline.delivery d
              SET status = 'sending', claimed_by = ?, claimed_until = ?, updated_at = ?
            WHERE d.id IN (SELECT id FROM due)
@@ -63,6 +103,9 @@ public final class ClaimDueDeliveries {
        ORDER BY c.event_pk, c.id
       """;
 
+  /** The first look reads this many times the batch size of the oldest due rows. */
+  public static final int WINDOW_BATCHES = 4;
+
   private final DataSource dataSource;
 
   ClaimDueDeliveries(DataSource dataSource, DataSourceResolver resolver) {
@@ -74,26 +117,53 @@ public final class ClaimDueDeliveries {
    * @param leaseUntil when the claim expires and the sweeper may hand the row to another worker
    * @param limit the most rows to claim
    * @param skipHosts hosts (lower case, as {@code URI.getHost()}) whose deliveries are left alone
+   * @param perHost the most rows of one host the second look takes
    */
   public List<ClaimedDelivery> claim(String workerId, Instant now, Instant leaseUntil, int limit,
-      Collection<String> skipHosts) throws SQLException {
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement claim = connection.prepareStatement(CLAIM)) {
+      Collection<String> skipHosts, int perHost) throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(true);
-      claim.setObject(1, utc(now));
-      claim.setArray(2, connection.createArrayOf("text", skipHosts.toArray(String[]::new)));
-      claim.setInt(3, limit);
-      claim.setString(4, workerId);
-      claim.setObject(5, utc(leaseUntil));
-      claim.setObject(6, utc(now));
-      List<ClaimedDelivery> claimed = new ArrayList<>();
+      Array skip = connection.createArrayOf("text", skipHosts.toArray(String[]::new));
       Map<Long, EventData> events = new HashMap<>();
-      try (ResultSet rows = claim.executeQuery()) {
-        while (rows.next()) {
-          claimed.add(read(rows, events));
+      List<ClaimedDelivery> claimed = new ArrayList<>();
+      try (PreparedStatement oldest = connection.prepareStatement(OLDEST_FIRST + CLAIM)) {
+        oldest.setObject(1, utc(now));
+        oldest.setInt(2, limit * WINDOW_BATCHES);
+        oldest.setArray(3, skip);
+        oldest.setObject(4, utc(now));
+        oldest.setInt(5, limit);
+        read(oldest, 6, workerId, now, leaseUntil, claimed, events);
+      }
+      if (claimed.isEmpty() && !skipHosts.isEmpty()) {
+        // Nothing in the window: it may be all left-out hosts, with other hosts' rows behind.
+        try (PreparedStatement byHost = connection.prepareStatement(HOST_BY_HOST + CLAIM)) {
+          byHost.setObject(1, utc(now));
+          byHost.setInt(2, Math.max(1, Math.min(perHost, limit)));
+          byHost.setArray(3, skip);
+          byHost.setInt(4, limit);
+          read(byHost, 5, workerId, now, leaseUntil, claimed, events);
         }
       }
       return claimed;
+    }
+  }
+
+  /** Claims with every host's deliveries welcome: for tests and tools. */
+  public List<ClaimedDelivery> claim(String workerId, Instant now, Instant leaseUntil, int limit)
+      throws SQLException {
+    return claim(workerId, now, leaseUntil, limit, List.of(), limit);
+  }
+
+  private static void read(PreparedStatement claim, int next, String workerId, Instant now,
+      Instant leaseUntil, List<ClaimedDelivery> claimed, Map<Long, EventData> events)
+      throws SQLException {
+    claim.setString(next, workerId);
+    claim.setObject(next + 1, utc(leaseUntil));
+    claim.setObject(next + 2, utc(now));
+    try (ResultSet rows = claim.executeQuery()) {
+      while (rows.next()) {
+        claimed.add(read(rows, events));
+      }
     }
   }
 

@@ -89,7 +89,7 @@ final class Dispatch {
     }
     Instant now = parts.clock().instant();
     List<ClaimedDelivery> claimed = parts.claim().claim(parts.workerId(), now,
-        now.plus(parts.settings().lease()), limit, skip);
+        now.plus(parts.settings().lease()), limit, skip, crowdedAt());
     Payloads payloads = new Payloads();
     List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
     long since = System.nanoTime();
@@ -136,8 +136,12 @@ final class Dispatch {
    * waiting: enough to start the next ones at once, never so many that they wait long.
    */
   private boolean crowded(String host) {
+    return slots.busy(host) + queues.waiting(host) >= crowdedAt();
+  }
+
+  private int crowdedAt() {
     int cap = slots.maxPerHost();
-    return slots.busy(host) + queues.waiting(host) >= cap + cap / 2;
+    return cap + cap / 2;
   }
 
   private CompletableFuture<Outcome> dropped(ClaimedDelivery delivery, String reason) {

@@ -36,8 +36,8 @@ class ClaimQueriesTest extends WorkerTest {
     long early = db.pending("http://a.example/", START.minusSeconds(20));
     long notDue = db.pending("http://a.example/", START.plusMillis(1));
 
-    List<ClaimedDelivery> first = claim.claim("w1", START, LEASE, 1, List.of());
-    List<ClaimedDelivery> rest = claim.claim("w1", START, LEASE, 10, List.of());
+    List<ClaimedDelivery> first = claim.claim("w1", START, LEASE, 1);
+    List<ClaimedDelivery> rest = claim.claim("w1", START, LEASE, 10);
 
     assertThat(first).extracting(ClaimedDelivery::id).containsExactly(early);
     assertThat(rest).extracting(ClaimedDelivery::id).containsExactly(late);
@@ -55,7 +55,7 @@ class ClaimQueriesTest extends WorkerTest {
     db.delivery(event, webhook, db.destination(webhook, "xml", "http://b.example/x", "a"), START);
     db.delivery(event, other, db.destination(other, "json", "http://c.example/y"), START);
 
-    List<ClaimedDelivery> claimed = claim.claim("w1", START, LEASE, 10, List.of());
+    List<ClaimedDelivery> claimed = claim.claim("w1", START, LEASE, 10);
 
     assertThat(claimed).hasSize(2);
     ClaimedDelivery xml = claimed.stream().filter(c -> c.format().equals("xml")).findFirst()
@@ -83,11 +83,41 @@ class ClaimQueriesTest extends WorkerTest {
     long odd = db.pending("not a url", START);
 
     List<ClaimedDelivery> claimed = claim.claim("w1", START, LEASE, 10,
-        List.of("busy.example", "[::1]"));
+        List.of("busy.example", "[::1]"), 10);
 
     assertThat(claimed).extracting(ClaimedDelivery::id).containsExactlyInAnyOrder(free, odd);
     assertThat(List.of(busy, busyToo, ipv6)).allSatisfy(id ->
         assertThat(db.delivery(id)).containsEntry("status", "pending"));
+  }
+
+  @Test
+  void aBacklogOfLeftOutHostsAtTheHeadDoesNotHideOtherHosts() throws Exception {
+    // More due rows of busy hosts than the first look's window, all older than the others.
+    int backlog = 3 * ClaimDueDeliveries.WINDOW_BATCHES;
+    for (int i = 0; i < backlog; i++) {
+      db.pending("http://busy.example/" + i, START.minusSeconds(100 - i));
+      db.pending("http://hanging.example/" + i, START.minusSeconds(100 - i));
+    }
+    long a1 = db.pending("http://a.example/1", START.minusSeconds(2));
+    long a2 = db.pending("http://a.example/2", START.minusSeconds(1));
+    long a3 = db.pending("http://a.example/3", START);
+    long b = db.pending("http://b.example/", START);
+    long notDue = db.pending("http://c.example/", START.plusSeconds(1));
+
+    List<ClaimedDelivery> first = claim.claim("w1", START, LEASE, 2,
+        List.of("busy.example", "hanging.example"), 2);
+    List<ClaimedDelivery> second = claim.claim("w1", START, LEASE, 2,
+        List.of("busy.example", "hanging.example"), 2);
+
+    // host by host, each host's oldest first, at most perHost of one host
+    assertThat(first).extracting(ClaimedDelivery::id).containsExactly(a1, a2);
+    assertThat(second).extracting(ClaimedDelivery::id).containsExactlyInAnyOrder(a3, b);
+    assertThat(claim.claim("w1", START, LEASE, 2, List.of("busy.example", "hanging.example"), 2))
+        .isEmpty();
+    assertThat(db.delivery(notDue)).containsEntry("status", "pending");
+    assertThat(db.queryLong("SELECT count(*) FROM hookline.delivery"
+        + " WHERE status = 'pending' AND host IN ('busy.example', 'hanging.example')"))
+        .isEqualTo(2L * backlog);
   }
 
   @Test
@@ -99,7 +129,7 @@ class ClaimQueriesTest extends WorkerTest {
       other.setAutoCommit(false);
       lock.execute("SELECT 1 FROM hookline.delivery WHERE id = " + locked + " FOR UPDATE");
 
-      List<ClaimedDelivery> claimed = claim.claim("w1", START, LEASE, 10, List.of());
+      List<ClaimedDelivery> claimed = claim.claim("w1", START, LEASE, 10);
 
       assertThat(claimed).extracting(ClaimedDelivery::id).containsExactly(open);
       other.rollback();
@@ -109,9 +139,9 @@ class ClaimQueriesTest extends WorkerTest {
   @Test
   void theSweeperReturnsOnlyExpiredClaims() throws Exception {
     long expired = db.pending("http://a.example/", START.minusSeconds(100));
-    claim.claim("gone", START.minusSeconds(100), START.minusSeconds(1), 10, List.of());
+    claim.claim("gone", START.minusSeconds(100), START.minusSeconds(1), 10);
     long live = db.pending("http://a.example/", START);
-    claim.claim("alive", START, START.plusSeconds(60), 10, List.of());
+    claim.claim("alive", START, START.plusSeconds(60), 10);
 
     assertThat(leases.sweep(START)).isEqualTo(1);
 
@@ -125,9 +155,9 @@ class ClaimQueriesTest extends WorkerTest {
   @Test
   void releaseTouchesOnlyThisWorkersClaims() throws Exception {
     long mine = db.pending("http://a.example/", START);
-    claim.claim("me", START, LEASE, 10, List.of());
+    claim.claim("me", START, LEASE, 10);
     long theirs = db.pending("http://a.example/", START);
-    claim.claim("them", START, LEASE, 10, List.of());
+    claim.claim("them", START, LEASE, 10);
 
     assertThat(release.release("me", List.of(mine, theirs), START.plusSeconds(1), START))
         .isEqualTo(1);
@@ -137,7 +167,7 @@ class ClaimQueriesTest extends WorkerTest {
         .containsEntry("claimed_by", null).containsEntry("next_attempt_at", START.plusSeconds(1));
     assertThat(db.delivery(theirs)).containsEntry("status", "sending");
     long kept = db.pending("http://a.example/", START.minusSeconds(3));
-    claim.claim("me", START, LEASE, 10, List.of());
+    claim.claim("me", START, LEASE, 10);
     release.release("me", List.of(kept), null, START);
     assertThat(db.delivery(kept)).containsEntry("next_attempt_at", START.minusSeconds(3));
   }

@@ -37,7 +37,7 @@ class CrashRecoveryTest extends WorkerTest {
     receiver.when(request().withPath("/crash")).respond(response().withStatusCode(200));
     long id = db.pending(url("/crash"), START);
     List<ClaimedDelivery> dead = claim.claim("dead-worker", START, START.plus(settings.lease()),
-        10, List.of());
+        10);
     assertThat(dead).extracting(ClaimedDelivery::id).containsExactly(id);
 
     assertThat(worker.workOnce().claimed()).isZero();
