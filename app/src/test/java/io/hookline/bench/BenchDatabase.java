@@ -66,6 +66,27 @@ public final class BenchDatabase {
     }
   }
 
+  /**
+   * {@code events} stored events (1 KiB of data each) with one pending delivery, due now, per
+   * destination of the bench webhook: the state after the relay, written in bulk so that the
+   * worker starts with the whole backlog due.
+   */
+  public void dueDeliveries(String prefix, int events) throws SQLException {
+    try (Connection c = connect()) {
+      exec(c, "INSERT INTO hookline.event (tenant_id, id, event, data, created_at, source)"
+          + " SELECT '" + TENANT + "', '" + prefix + "-' || g, 'order.created',"
+          + " jsonb_build_object('order_id', g, 'pad', repeat('x', 990)), now(), 'outbox'"
+          + " FROM generate_series(0, " + (events - 1) + ") g");
+      exec(c, "INSERT INTO hookline.delivery (tenant_id, event_pk, webhook_id, destination_id,"
+          + " url, next_attempt_at, created_at, updated_at)"
+          + " SELECT e.tenant_id, e.pk, d.webhook_id, d.id, d.url, e.created_at, e.created_at,"
+          + " e.created_at FROM hookline.event e CROSS JOIN hookline.destination d"
+          + " ORDER BY e.pk, d.position");
+      exec(c, "VACUUM ANALYZE hookline.event");
+      exec(c, "VACUUM ANALYZE hookline.delivery");
+    }
+  }
+
   public long count(String sql) throws SQLException {
     try (Connection c = connect(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * Hookline runs in this JVM on its own PostgreSQL; the receiver runs in another process; the
  * same-run baseline is a plain HTTP client posting the same bodies to the same receiver.
  * Options (-D): bench.scenarios (drain,steady,fanout,isolation,replay,memory), bench.events (200000),
- * bench.rates (500,2000,5000), bench.steady.seconds (20), bench.memory.deliveries (1000000).
+ * bench.rates (500,2000,5000), bench.steady.seconds (20), bench.memory.deliveries (1000000),
+ * bench.soak.rate (2000), bench.soak.minutes (10); soak is not in the default list.
  */
 @Tag("benchmark")
 class HooklineBenchmark {
@@ -48,8 +49,8 @@ class HooklineBenchmark {
       }
       if (scenarios.contains("steady")) {
         for (String rate : System.getProperty("bench.rates", "500,2000,5000").split(",")) {
-          steady(postgres, receiver, Integer.parseInt(rate.strip()));
-        System.out.println(figures.table());
+            steady(postgres, receiver, Integer.parseInt(rate.strip()));
+          System.out.println(figures.table());
         }
       }
       Double fanOut = null;
@@ -70,6 +71,11 @@ class HooklineBenchmark {
       }
       if (scenarios.contains("memory")) {
         memory(postgres, receiver, Integer.getInteger("bench.memory.deliveries", 1_000_000));
+        System.out.println(figures.table());
+      }
+      if (scenarios.contains("soak")) {
+        soak(postgres, receiver, Integer.getInteger("bench.soak.rate", 2000),
+            Integer.getInteger("bench.soak.minutes", 10));
         System.out.println(figures.table());
       }
       double after = baseline(receiver);
@@ -243,7 +249,7 @@ class HooklineBenchmark {
     List<String> urls = IntStream.range(0, 10)
         .mapToObj(i -> receiver.url("127.0.0.1", "/ok/" + i)).toList();
     db.subscribe(urls);
-    db.backlog("memory", deliveries / 10);
+    db.dueDeliveries("memory", deliveries / 10);
     AtomicLong peak = new AtomicLong();
     Thread sampler = Thread.ofPlatform().daemon().start(() -> {
       while (!Thread.currentThread().isInterrupted()) {
@@ -269,6 +275,44 @@ class HooklineBenchmark {
           ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0);
       figures.put("memory", "rss_mib", rssMib());
       figures.put("memory", "max_heap_mib", Runtime.getRuntime().maxMemory() / 1048576.0);
+      receiver.reset();
+    }
+  }
+
+  /**
+   * Events at a fixed rate for some minutes: heap after a full GC and RSS at the end of each
+   * minute, and how far delivery lags behind what was committed. Nothing is kept per event, so
+   * the heap measured is Hookline's.
+   */
+  private void soak(LocalPostgres postgres, ReceiverProcess receiver, int rate, int minutes)
+      throws Exception {
+    BenchDatabase db = BenchDatabase.fresh(postgres);
+    migrate(db);
+    db.subscribe(List.of(receiver.url("127.0.0.1", "/ok")));
+    try (Startup.Running ignored = hookline(db, true)) {
+      long written = 0;
+      List<Double> heaps = new ArrayList<>();
+      List<Double> rss = new ArrayList<>();
+      long maxLag = 0;
+      for (int minute = 1; minute <= minutes; minute++) {
+        written += write(db, "soak" + minute, rate, 60).size();
+        maxLag = Math.max(maxLag, written - receiver.received());
+        System.gc();
+        heaps.add(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0);
+        rss.add(rssMib());
+        System.out.printf("soak minute %d: heap after GC %.1f MiB, RSS %.1f MiB, lag %d%n",
+            minute, heaps.getLast(), rss.getLast(), written - receiver.received());
+      }
+      awaitDelivered(db, receiver, written);
+      figures.put("soak", "events", written);
+      figures.put("soak", "rate_per_s", rate);
+      figures.put("soak", "heap_after_gc_first_minute_mib", heaps.getFirst());
+      figures.put("soak", "heap_after_gc_last_minute_mib", heaps.getLast());
+      figures.put("soak", "heap_after_gc_max_mib",
+          heaps.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+      figures.put("soak", "rss_first_minute_mib", rss.getFirst());
+      figures.put("soak", "rss_last_minute_mib", rss.getLast());
+      figures.put("soak", "max_lag_at_minute_end", maxLag);
       receiver.reset();
     }
   }

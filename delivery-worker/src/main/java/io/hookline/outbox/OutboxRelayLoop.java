@@ -5,6 +5,8 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,14 +86,44 @@ final class OutboxRelayLoop {
     }
   }
 
+  /**
+   * Relays until a batch comes back short. While a backlog lasts (the first batch was full),
+   * more threads relay beside this one, each its own transaction: SKIP LOCKED hands them
+   * different rows, and one relay transaction waits on PostgreSQL most of its time.
+   */
   private void drain() {
-    try {
-      while (running.get() && relay.relayOnce() >= relay.batchSize()) {
-        // a full batch: there may be more
+    if (!relayWhileFull(true)) {
+      return;
+    }
+    List<Thread> helpers = new ArrayList<>();
+    for (int i = 1; i < settings.parallelism(); i++) {
+      helpers.add(Thread.ofPlatform().name("hookline-outbox-relay-" + i).daemon()
+          .start(() -> relayWhileFull(false)));
+    }
+    relayWhileFull(false);
+    for (Thread helper : helpers) {
+      try {
+        helper.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
+    }
+  }
+
+  /** Relays batches while they come back full; with {@code once}, just one batch. */
+  private boolean relayWhileFull(boolean once) {
+    try {
+      do {
+        if (relay.relayOnce() < relay.batchSize()) {
+          return false;
+        }
+      } while (!once && running.get());
+      return running.get();
     } catch (Exception e) {
       // The loop outlives every failure (database restart, network): the next wake-up retries.
       LOG.warn("Outbox relay failed; retrying at the next wake-up: {}", e.toString());
+      return false;
     }
   }
 }

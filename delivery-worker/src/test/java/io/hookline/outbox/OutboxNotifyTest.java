@@ -41,6 +41,9 @@ class OutboxNotifyTest implements TestPropertyProvider {
     Map<String, String> properties = new HashMap<>(EventFixtures.database());
     properties.put("hookline.worker.enabled", "true");
     properties.put("hookline.outbox.poll-interval", "1h");
+    // small batches relayed three at a time, so that a backlog is shared by the relay threads
+    properties.put("hookline.outbox.batch-size", "50");
+    properties.put("hookline.outbox.parallelism", "3");
     return properties;
   }
 
@@ -61,6 +64,23 @@ class OutboxNotifyTest implements TestPropertyProvider {
     await().atMost(BOUND).until(() -> db.count("SELECT count(*) FROM hookline.delivery d JOIN"
         + " hookline.event e ON e.pk = d.event_pk WHERE e.tenant_id = ? AND e.id = 'p1'",
         tenant) == 1);
+  }
+
+  @Test
+  void aBacklogRelayedByParallelTransactionsBecomesEachEventOnce() {
+    String tenant = db.tenant();
+    db.webhook(tenant, "*", "https://all.example/hook");
+    await().atMost(BOUND).until(loop::idleAndListening);
+
+    db.update("INSERT INTO hookline.outbox (tenant_id, event, event_id)"
+        + " SELECT ?, 'ping', 'b' || g FROM generate_series(1, 1000) g", tenant);
+
+    await().atMost(BOUND).until(() -> db.count("SELECT count(*) FROM hookline.outbox"
+        + " WHERE tenant_id = ?", tenant) == 0 && loop.idleAndListening());
+    assertThat(db.count("SELECT count(DISTINCT id) FROM hookline.event WHERE tenant_id = ?"
+        + " AND id LIKE 'b%'", tenant)).isEqualTo(1000);
+    assertThat(db.count("SELECT count(*) FROM hookline.delivery WHERE tenant_id = ?", tenant))
+        .isEqualTo(1000);
   }
 
   @Test
