@@ -142,7 +142,8 @@ class HooklineBenchmark {
     migrate(db);
     db.subscribe(List.of(receiver.url("127.0.0.1", "/ok")));
     int seconds = Integer.getInteger("bench.steady.seconds", 20);
-    try (Startup.Running ignored = hookline(db, true)) {
+    try (Startup.Running ignored = hookline(db, true);
+        Progress progress = Progress.every(5, db, receiver, "steady" + rate)) {
       write(db, "warm" + rate, rate, 3);
       Map<String, Long> committed = write(db, "steady" + rate, rate, seconds);
       awaitDelivered(db, receiver, committed.size() + (long) rate * 3);
@@ -153,6 +154,7 @@ class HooklineBenchmark {
       long[] sorted = Figures.sorted(latencies);
       String name = "steady" + rate;
       figures.put(name, "events", committed.size());
+      figures.put(name, "min_ms", sorted[0] / 1000.0);
       figures.put(name, "p50_ms", Figures.percentile(sorted, 50) / 1000.0);
       figures.put(name, "p95_ms", Figures.percentile(sorted, 95) / 1000.0);
       figures.put(name, "p99_ms", Figures.percentile(sorted, 99) / 1000.0);

@@ -1,5 +1,6 @@
 package io.hookline.claim;
 
+import io.hookline.database.QueuePlans;
 import io.hookline.payload.EventData;
 import io.hookline.sign.Signature;
 import io.micronaut.jdbc.DataSourceResolver;
@@ -35,17 +36,18 @@ public final class ClaimDueDeliveries {
    */
   private static final String OLDEST_FIRST = """
       WITH head AS MATERIALIZED (
-          SELECT id, host FROM hookline.delivery
+          SELECT id, host, next_attempt_at FROM hookline.delivery
            WHERE status = 'pending' AND next_attempt_at <= ?
            ORDER BY next_attempt_at
            LIMIT ?
       ), due AS MATERIALIZED (
-          SELECT d.id FROM hookline.delivery d
-           WHERE d.id IN (SELECT id FROM head WHERE host <> ALL (?))
+          -- driven by the window, row by row through the primary key (rechecked once locked)
+          SELECT d.id FROM head h JOIN hookline.delivery d ON d.id = h.id
+           WHERE h.host <> ALL (?)
              AND d.status = 'pending' AND d.next_attempt_at <= ?
-           ORDER BY d.next_attempt_at
+           ORDER BY h.next_attempt_at
            LIMIT ?
-             FOR UPDATE SKIP LOCKED
+             FOR UPDATE OF d SKIP LOCKED
       )""";
 
   /**
@@ -103,7 +105,7 @@ public final class ClaimDueDeliveries {
        ORDER BY c.event_pk, c.id
       """;
 
-  /** The first look reads this many times the batch size of the oldest due rows. */
+  /** With hosts left out, the first look reads this many batches of the oldest due rows. */
   public static final int WINDOW_BATCHES = 4;
 
   private final DataSource dataSource;
@@ -122,30 +124,46 @@ public final class ClaimDueDeliveries {
   public List<ClaimedDelivery> claim(String workerId, Instant now, Instant leaseUntil, int limit,
       Collection<String> skipHosts, int perHost) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(true);
-      Array skip = connection.createArrayOf("text", skipHosts.toArray(String[]::new));
-      Map<Long, EventData> events = new HashMap<>();
-      List<ClaimedDelivery> claimed = new ArrayList<>();
-      try (PreparedStatement oldest = connection.prepareStatement(OLDEST_FIRST + CLAIM)) {
-        oldest.setObject(1, utc(now));
-        oldest.setInt(2, limit * WINDOW_BATCHES);
-        oldest.setArray(3, skip);
-        oldest.setObject(4, utc(now));
-        oldest.setInt(5, limit);
-        read(oldest, 6, workerId, now, leaseUntil, claimed, events);
+      connection.setAutoCommit(false);
+      try {
+        List<ClaimedDelivery> claimed = claim(connection, workerId, now, leaseUntil, limit,
+            skipHosts, perHost);
+        connection.commit();
+        return claimed;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
       }
-      if (claimed.isEmpty() && !skipHosts.isEmpty()) {
-        // Nothing in the window: it may be all left-out hosts, with other hosts' rows behind.
-        try (PreparedStatement byHost = connection.prepareStatement(HOST_BY_HOST + CLAIM)) {
-          byHost.setObject(1, utc(now));
-          byHost.setInt(2, Math.max(1, Math.min(perHost, limit)));
-          byHost.setArray(3, skip);
-          byHost.setInt(4, limit);
-          read(byHost, 5, workerId, now, leaseUntil, claimed, events);
-        }
-      }
-      return claimed;
     }
+  }
+
+  private static List<ClaimedDelivery> claim(Connection connection, String workerId,
+      Instant now, Instant leaseUntil, int limit, Collection<String> skipHosts, int perHost)
+      throws SQLException {
+    QueuePlans.byIndex(connection);
+    Array skip = connection.createArrayOf("text", skipHosts.toArray(String[]::new));
+    Map<Long, EventData> events = new HashMap<>();
+    List<ClaimedDelivery> claimed = new ArrayList<>();
+    try (PreparedStatement oldest = connection.prepareStatement(OLDEST_FIRST + CLAIM)) {
+      oldest.setObject(1, utc(now));
+      // with nobody left out, the window need only cover rows other workers hold locked
+      oldest.setInt(2, limit * (skipHosts.isEmpty() ? 2 : WINDOW_BATCHES));
+      oldest.setArray(3, skip);
+      oldest.setObject(4, utc(now));
+      oldest.setInt(5, limit);
+      read(oldest, 6, workerId, now, leaseUntil, claimed, events);
+    }
+    if (claimed.isEmpty() && !skipHosts.isEmpty()) {
+      // Nothing in the window: it may be all left-out hosts, with other hosts' rows behind.
+      try (PreparedStatement byHost = connection.prepareStatement(HOST_BY_HOST + CLAIM)) {
+        byHost.setObject(1, utc(now));
+        byHost.setInt(2, Math.max(1, Math.min(perHost, limit)));
+        byHost.setArray(3, skip);
+        byHost.setInt(4, limit);
+        read(byHost, 5, workerId, now, leaseUntil, claimed, events);
+      }
+    }
+    return claimed;
   }
 
   /** Claims with every host's deliveries welcome: for tests and tools. */

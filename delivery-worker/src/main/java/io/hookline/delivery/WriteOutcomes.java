@@ -1,5 +1,6 @@
 package io.hookline.delivery;
 
+import io.hookline.database.QueuePlans;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.retry.annotation.Retryable;
 import jakarta.inject.Singleton;
@@ -37,6 +38,7 @@ class WriteOutcomes {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
+        QueuePlans.byIndex(connection);
         Set<Long> moved = new HashSet<>(RecordOutcomes.record(connection, workerId, batch, now));
         List<Recorded> recorded = batch.stream()
             .filter(r -> moved.contains(r.delivery().id())).toList();
