@@ -53,8 +53,8 @@ public final class ClaimDueDeliveries {
   /**
    * The second look, when the window was all left-out hosts: every host with pending rows, found
    * by a skip scan of delivery_due_host (one index probe per host), and each host's oldest due
-   * rows. So a host that is slow, hanging or merely busy never hides the rows of other hosts
-   * queued behind its backlog.
+   * rows, an equal share of the batch each (at least perHost). So a host that is slow, hanging
+   * or merely busy never hides the rows of other hosts queued behind its backlog.
    */
   private static final String HOST_BY_HOST = """
       WITH RECURSIVE hosts (host) AS (
@@ -65,15 +65,18 @@ public final class ClaimDueDeliveries {
                    ORDER BY d.host LIMIT 1)
             FROM hosts h
            WHERE h.host IS NOT NULL
+      ), eligible AS MATERIALIZED (
+          SELECT host FROM hosts WHERE host IS NOT NULL AND host <> ALL (?)
       ), due AS MATERIALIZED (
-          SELECT p.id FROM hosts h
+          SELECT p.id FROM eligible h
            CROSS JOIN LATERAL (
                SELECT d.id FROM hookline.delivery d
                 WHERE d.host = h.host AND d.status = 'pending' AND d.next_attempt_at <= ?
                 ORDER BY d.next_attempt_at
-                LIMIT ?
+                -- an equal share of the batch for each host, and at least perHost
+                LIMIT (SELECT greatest(?, ceil(?::numeric / greatest(count(*), 1)))::int
+                         FROM eligible)
                   FOR UPDATE SKIP LOCKED) p
-           WHERE h.host IS NOT NULL AND h.host <> ALL (?)
            LIMIT ?
       )""";
 
@@ -119,7 +122,7 @@ public final class ClaimDueDeliveries {
    * @param leaseUntil when the claim expires and the sweeper may hand the row to another worker
    * @param limit the most rows to claim
    * @param skipHosts hosts (lower case, as {@code URI.getHost()}) whose deliveries are left alone
-   * @param perHost the most rows of one host the second look takes
+   * @param perHost the least share of the batch each host gets in the second look
    */
   public List<ClaimedDelivery> claim(String workerId, Instant now, Instant leaseUntil, int limit,
       Collection<String> skipHosts, int perHost) throws SQLException {
@@ -156,11 +159,12 @@ public final class ClaimDueDeliveries {
     if (claimed.isEmpty() && !skipHosts.isEmpty()) {
       // Nothing in the window: it may be all left-out hosts, with other hosts' rows behind.
       try (PreparedStatement byHost = connection.prepareStatement(HOST_BY_HOST + CLAIM)) {
-        byHost.setObject(1, utc(now));
-        byHost.setInt(2, Math.max(1, Math.min(perHost, limit)));
-        byHost.setArray(3, skip);
+        byHost.setArray(1, skip);
+        byHost.setObject(2, utc(now));
+        byHost.setInt(3, Math.max(1, Math.min(perHost, limit)));
         byHost.setInt(4, limit);
-        read(byHost, 5, workerId, now, leaseUntil, claimed, events);
+        byHost.setInt(5, limit);
+        read(byHost, 6, workerId, now, leaseUntil, claimed, events);
       }
     }
     return claimed;

@@ -121,6 +121,24 @@ class ClaimQueriesTest extends WorkerTest {
   }
 
   @Test
+  void behindALeftOutBacklogTheOnlyOtherHostGetsTheWholeBatch() throws Exception {
+    for (int i = 0; i < 3 * ClaimDueDeliveries.WINDOW_BATCHES; i++) {
+      db.pending("http://hanging.example/" + i, START.minusSeconds(100 - i));
+    }
+    List<Long> healthy = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      healthy.add(db.pending("http://healthy.example/" + i, START.minusSeconds(10 - i)));
+    }
+
+    // a share of the batch per host with due rows, never less than perHost: one host, all 5
+    List<ClaimedDelivery> claimed = claim.claim("w1", START, LEASE, 5,
+        List.of("hanging.example"), 2);
+
+    assertThat(claimed).extracting(ClaimedDelivery::id)
+        .containsExactlyElementsOf(healthy.subList(0, 5));
+  }
+
+  @Test
   void rowsLockedByAnotherClaimAreSkippedNotWaitedFor() throws Exception {
     long locked = db.pending("http://a.example/", START.minusSeconds(5));
     long open = db.pending("http://a.example/", START);
