@@ -19,6 +19,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -111,7 +113,14 @@ public final class ClaimDueDeliveries {
   /** With hosts left out, the first look reads this many batches of the oldest due rows. */
   public static final int WINDOW_BATCHES = 4;
 
+  /** How long a first look that found only left-out hosts' rows is not repeated. */
+  private static final long HEAD_BLOCKED_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** The hosts left out when the first look last came back empty, and when (nanoTime). */
+  private record HeadBlocked(Set<String> by, long since) {}
+
   private final DataSource dataSource;
+  private volatile HeadBlocked headBlocked;
 
   ClaimDueDeliveries(DataSource dataSource, DataSourceResolver resolver) {
     this.dataSource = resolver.resolve(dataSource);
@@ -130,7 +139,7 @@ public final class ClaimDueDeliveries {
       connection.setAutoCommit(false);
       try {
         List<ClaimedDelivery> claimed = claim(connection, workerId, now, leaseUntil, limit,
-            skipHosts, perHost);
+            skipHosts, perHost, headBlocked(skipHosts));
         connection.commit();
         return claimed;
       } catch (SQLException | RuntimeException e) {
@@ -140,21 +149,36 @@ public final class ClaimDueDeliveries {
     }
   }
 
-  private static List<ClaimedDelivery> claim(Connection connection, String workerId,
-      Instant now, Instant leaseUntil, int limit, Collection<String> skipHosts, int perHost)
-      throws SQLException {
+  /**
+   * Whether the first look would only read the left-out hosts' rows again: it came back empty
+   * with these hosts (or fewer) left out less than {@link #HEAD_BLOCKED_NANOS} ago.
+   */
+  private boolean headBlocked(Collection<String> skipHosts) {
+    HeadBlocked last = headBlocked;
+    return last != null && System.nanoTime() - last.since() < HEAD_BLOCKED_NANOS
+        && skipHosts.containsAll(last.by());
+  }
+
+  private List<ClaimedDelivery> claim(Connection connection, String workerId, Instant now,
+      Instant leaseUntil, int limit, Collection<String> skipHosts, int perHost,
+      boolean skipFirstLook) throws SQLException {
     QueuePlans.byIndex(connection);
     Array skip = connection.createArrayOf("text", skipHosts.toArray(String[]::new));
     Map<Long, EventData> events = new HashMap<>();
     List<ClaimedDelivery> claimed = new ArrayList<>();
-    try (PreparedStatement oldest = connection.prepareStatement(OLDEST_FIRST + CLAIM)) {
-      oldest.setObject(1, utc(now));
-      // with nobody left out, the window need only cover rows other workers hold locked
-      oldest.setInt(2, limit * (skipHosts.isEmpty() ? 2 : WINDOW_BATCHES));
-      oldest.setArray(3, skip);
-      oldest.setObject(4, utc(now));
-      oldest.setInt(5, limit);
-      read(oldest, 6, workerId, now, leaseUntil, claimed, events);
+    if (!skipFirstLook) {
+      try (PreparedStatement oldest = connection.prepareStatement(OLDEST_FIRST + CLAIM)) {
+        oldest.setObject(1, utc(now));
+        // with nobody left out, the window need only cover rows other workers hold locked
+        oldest.setInt(2, limit * (skipHosts.isEmpty() ? 2 : WINDOW_BATCHES));
+        oldest.setArray(3, skip);
+        oldest.setObject(4, utc(now));
+        oldest.setInt(5, limit);
+        read(oldest, 6, workerId, now, leaseUntil, claimed, events);
+      }
+      if (claimed.isEmpty() && !skipHosts.isEmpty()) {
+        headBlocked = new HeadBlocked(Set.copyOf(skipHosts), System.nanoTime());
+      }
     }
     if (claimed.isEmpty() && !skipHosts.isEmpty()) {
       // Nothing in the window: it may be all left-out hosts, with other hosts' rows behind.
