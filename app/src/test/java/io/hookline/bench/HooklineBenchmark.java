@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -107,14 +108,12 @@ class HooklineBenchmark {
    */
   private double drain(LocalPostgres postgres, ReceiverProcess receiver, String name, int events,
       int destinations, int hanging, double baseline) throws Exception {
-    BenchDatabase db = BenchDatabase.fresh(postgres);
-    migrate(db);
     List<String> urls = new ArrayList<>();
     for (int i = 0; i < destinations; i++) {
       urls.add(i < hanging ? receiver.url("127.0.0.2", "/hang/" + i)
           : receiver.url("127.0.0.1", "/ok/" + i));
     }
-    db.subscribe(urls);
+    BenchDatabase db = subscribed(postgres, urls);
     db.backlog(name, events);
     long healthy = (long) events * (destinations - hanging);
     long start = System.nanoTime();
@@ -138,9 +137,7 @@ class HooklineBenchmark {
   /** Events committed at a fixed rate: commit-to-receipt latency measured at the receiver. */
   private void steady(LocalPostgres postgres, ReceiverProcess receiver, int rate)
       throws Exception {
-    BenchDatabase db = BenchDatabase.fresh(postgres);
-    migrate(db);
-    db.subscribe(List.of(receiver.url("127.0.0.1", "/ok")));
+    BenchDatabase db = subscribed(postgres, List.of(receiver.url("127.0.0.1", "/ok")));
     int seconds = Integer.getInteger("bench.steady.seconds", 20);
     try (Startup.Running ignored = hookline(db, true);
         Progress progress = Progress.every(5, db, receiver, "steady" + rate)) {
@@ -214,9 +211,7 @@ class HooklineBenchmark {
    */
   private void replay(LocalPostgres postgres, ReceiverProcess receiver, int count)
       throws Exception {
-    BenchDatabase db = BenchDatabase.fresh(postgres);
-    migrate(db);
-    db.subscribe(List.of(receiver.url("127.0.0.1", "/ok")));
+    BenchDatabase db = subscribed(postgres, List.of(receiver.url("127.0.0.1", "/ok")));
     db.backlog("replay", count);
     Map<String, Object> overrides = new HashMap<>();
     overrides.put("micronaut.server.port", -1);
@@ -249,11 +244,8 @@ class HooklineBenchmark {
   /** A backlog of due deliveries drained; heap (peak and after GC) and RSS of this process. */
   private void memory(LocalPostgres postgres, ReceiverProcess receiver, int deliveries)
       throws Exception {
-    BenchDatabase db = BenchDatabase.fresh(postgres);
-    migrate(db);
-    List<String> urls = IntStream.range(0, 10)
-        .mapToObj(i -> receiver.url("127.0.0.1", "/ok/" + i)).toList();
-    db.subscribe(urls);
+    BenchDatabase db = subscribed(postgres, IntStream.range(0, 10)
+        .mapToObj(i -> receiver.url("127.0.0.1", "/ok/" + i)).toList());
     db.dueDeliveries("memory", deliveries / 10);
     AtomicLong peak = new AtomicLong();
     Thread sampler = Thread.ofPlatform().daemon().start(() -> {
@@ -291,9 +283,7 @@ class HooklineBenchmark {
    */
   private void soak(LocalPostgres postgres, ReceiverProcess receiver, int rate, int minutes)
       throws Exception {
-    BenchDatabase db = BenchDatabase.fresh(postgres);
-    migrate(db);
-    db.subscribe(List.of(receiver.url("127.0.0.1", "/ok")));
+    BenchDatabase db = subscribed(postgres, List.of(receiver.url("127.0.0.1", "/ok")));
     try (Startup.Running ignored = hookline(db, true)) {
       long written = 0;
       List<Double> heaps = new ArrayList<>();
@@ -329,6 +319,15 @@ class HooklineBenchmark {
       }
     }
     return Double.NaN;
+  }
+
+  /** A fresh database with Hookline's schema, one tenant and one webhook to these URLs. */
+  private static BenchDatabase subscribed(LocalPostgres postgres, List<String> urls)
+      throws SQLException {
+    BenchDatabase db = BenchDatabase.fresh(postgres);
+    migrate(db);
+    db.subscribe(urls);
+    return db;
   }
 
   private static void migrate(BenchDatabase db) {
