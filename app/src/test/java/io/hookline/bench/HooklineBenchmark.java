@@ -26,24 +26,33 @@ import org.junit.jupiter.api.Test;
  * same-run baseline is a plain HTTP client posting the same bodies to the same receiver.
  * Options (-D): bench.scenarios (drain,steady,fanout,isolation,replay,memory), bench.events (200000),
  * bench.rates (500,2000,5000), bench.steady.seconds (20), bench.memory.deliveries (1000000),
- * bench.soak.rate (2000), bench.soak.minutes (10); soak is not in the default list.
+ * bench.soak.rate (2000), bench.soak.minutes (10), bench.warmup.events (50000); soak is not in
+ * the default list.
  */
 @Tag("benchmark")
 class HooklineBenchmark {
   private static final String ADMIN = "bench-admin-token-0123456789";
   private static final long LIMIT_MS = 30 * 60 * 1000;
   private final Figures figures = new Figures();
+  private Path dir;
 
   @Test
   void run() throws Exception {
     List<String> scenarios = List.of(System.getProperty("bench.scenarios",
         "drain,steady,fanout,isolation,replay,memory").split(","));
     int events = Integer.getInteger("bench.events", 200_000);
-    Path dir = Files.createTempDirectory("hookline-bench");
+    dir = Files.createTempDirectory("hookline-bench");
     try (LocalPostgres postgres = LocalPostgres.start(dir);
         ReceiverProcess receiver = ReceiverProcess.start()) {
       double baseline = baseline(receiver);
       figures.put("baseline", "posts_per_s (256 in flight)", baseline);
+      int warmUp = Integer.getInteger("bench.warmup.events", 50_000);
+      if (warmUp > 0) {
+        // Hookline's code is compiled by the JIT during its first tens of thousands of
+        // deliveries (the compiler threads then take more CPU than sending does): a drain first,
+        // untimed for the scenarios, so that they measure the sustained rate.
+        drain(postgres, receiver, "warmup", warmUp, 1, 0, baseline);
+      }
       if (scenarios.contains("drain")) {
         drain(postgres, receiver, "drain", events, 1, 0, baseline);
         System.out.println(figures.table());
@@ -116,10 +125,12 @@ class HooklineBenchmark {
     BenchDatabase db = subscribed(postgres, urls);
     db.backlog(name, events);
     long healthy = (long) events * (destinations - hanging);
+    Cpu cpu = cpu(db, receiver);
     long start = System.nanoTime();
     try (Startup.Running ignored = hookline(db, true)) {
       awaitDelivered(db, receiver, healthy);
       double seconds = (System.nanoTime() - start) / 1e9;
+      cpu.put(figures, name, healthy);
       double rate = healthy / seconds;
       long attempts = db.count("SELECT count(*) FROM hookline.attempt WHERE outcome = 'delivered'");
       figures.put(name, "events", events);
@@ -259,10 +270,12 @@ class HooklineBenchmark {
         }
       }
     });
+    Cpu cpu = cpu(db, receiver);
     long start = System.nanoTime();
     try (Startup.Running ignored = hookline(db, true)) {
       awaitDelivered(db, receiver, deliveries);
       double seconds = (System.nanoTime() - start) / 1e9;
+      cpu.put(figures, "memory", deliveries);
       sampler.interrupt();
       System.gc();
       figures.put("memory", "deliveries", deliveries);
@@ -309,6 +322,35 @@ class HooklineBenchmark {
       figures.put("soak", "rss_last_minute_mib", rss.getLast());
       figures.put("soak", "max_lag_at_minute_end", maxLag);
       receiver.reset();
+    }
+  }
+
+  /** CPU used from now by Hookline (this JVM), PostgreSQL and the receiver. */
+  private Cpu cpu(BenchDatabase db, ReceiverProcess receiver) throws Exception {
+    return new Cpu(db, CpuUse.of(ProcessHandle.current()), CpuUse.of(CpuUse.postgres(dir)),
+        CpuUse.of(receiver.handle()), wal(db));
+  }
+
+  /** WAL written by the whole server so far: bytes, and full-page images among its records. */
+  private static long[] wal(BenchDatabase db) throws SQLException {
+    return new long[] {db.count("SELECT wal_bytes::bigint FROM pg_stat_wal"),
+        db.count("SELECT wal_fpi FROM pg_stat_wal")};
+  }
+
+  private record Cpu(BenchDatabase db, CpuUse hookline, CpuUse postgres, CpuUse receiver,
+      long[] walStart) {
+    /**
+     * CPU microseconds per delivery of each process (steadier than throughput on a busy box),
+     * and the WAL each delivery cost.
+     */
+    void put(Figures figures, String name, long deliveries) throws SQLException {
+      figures.put(name, "cpu_us_per_delivery hookline/pg/rcv", String.format("%.0f / %.0f / %.0f",
+          hookline.millis() * 1000 / deliveries, postgres.millis() * 1000 / deliveries,
+          receiver.millis() * 1000 / deliveries));
+      long[] walEnd = wal(db);
+      figures.put(name, "wal_bytes_per_delivery (fpi)", String.format("%.0f (%.2f)",
+          (double) (walEnd[0] - walStart[0]) / deliveries,
+          (double) (walEnd[1] - walStart[1]) / deliveries));
     }
   }
 

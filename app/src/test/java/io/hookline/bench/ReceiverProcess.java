@@ -56,6 +56,10 @@ public final class ReceiverProcess implements AutoCloseable {
     return new ReceiverProcess(process, port);
   }
 
+  public ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   public String url(String host, String path) {
     return "http://" + host + ":" + port + path;
   }
