@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,12 +32,24 @@ public final class FanOut {
   // Patterns: the exact name, '*', or 'prefix.*' for every name below prefix. starts_with, not
   // LIKE, because '_' is a LIKE wildcard and a legal character of names. Delays are whole
   // seconds (a day is 86,400 s whatever the time zone), in float8 so large ones cannot overflow.
-  private static final String STORE = """
+  // The events come from the statement's parameters (the REST API) ...
+  private static final String FROM_PARAMETERS = """
       WITH input AS (
         SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],
                              ?::text[]::timestamptz[], ?::text[])
             WITH ORDINALITY AS i(tenant_id, id, event, data, created_at, source, n)
-      ), stored AS (
+      )""";
+  // ... or from outbox rows: their data is copied inside PostgreSQL, never sent to Java and back
+  // as text to be parsed into jsonb a second time.
+  private static final String FROM_OUTBOX = """
+      WITH input AS (
+        SELECT o.tenant_id, i.id, o.event, o.data, i.created_at, 'outbox' AS source, i.n
+          FROM unnest(?::bigint[], ?::text[], ?::text[]::timestamptz[])
+               WITH ORDINALITY AS i(outbox_id, id, created_at, n)
+          JOIN hookline.outbox o ON o.id = i.outbox_id
+      )""";
+  private static final String STORE = """
+      , stored AS (
         INSERT INTO hookline.event (tenant_id, id, event, data, created_at, source)
         SELECT tenant_id, id, event, data::jsonb, created_at, source FROM input ORDER BY n
         ON CONFLICT (tenant_id, id) DO NOTHING
@@ -115,19 +128,62 @@ public final class FanOut {
       columns[4][i] = event.createdAt().toString();
       columns[5][i] = event.source().column();
     }
-    try (PreparedStatement statement = connection.prepareStatement(STORE)) {
+    try (PreparedStatement statement = connection.prepareStatement(FROM_PARAMETERS + STORE)) {
       for (int c = 0; c < columns.length; c++) {
         statement.setArray(c + 1, connection.createArrayOf("text", columns[c]));
       }
-      List<Optional<Stored>> stored = new ArrayList<>(n);
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          long pk = rows.getLong(2);
-          stored.add(rows.wasNull() ? Optional.empty()
-              : Optional.of(new Stored(pk, rows.getInt(3), rows.getBoolean(4))));
-        }
+      return stored(statement, n);
+    }
+  }
+
+  /**
+   * An outbox row to store as an event: its tenant, name and data are read from the row, which
+   * the caller has locked and checked.
+   */
+  public record FromOutbox(long outboxId, String id, Instant createdAt) {}
+
+  /**
+   * Stores the outbox rows' events and their deliveries in one statement, as
+   * {@link #storeAll} does; each answer, in the rows' order, is empty when the tenant already had
+   * an event with that id.
+   */
+  public static List<Optional<Stored>> storeFromOutbox(Connection connection,
+      List<FromOutbox> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    int n = rows.size();
+    Long[] outboxIds = new Long[n];
+    String[] ids = new String[n];
+    String[] createdAt = new String[n];
+    for (int i = 0; i < n; i++) {
+      outboxIds[i] = rows.get(i).outboxId();
+      ids[i] = rows.get(i).id();
+      createdAt[i] = rows.get(i).createdAt().toString();
+    }
+    try (PreparedStatement statement = connection.prepareStatement(FROM_OUTBOX + STORE)) {
+      statement.setArray(1, connection.createArrayOf("bigint", outboxIds));
+      statement.setArray(2, connection.createArrayOf("text", ids));
+      statement.setArray(3, connection.createArrayOf("text", createdAt));
+      List<Optional<Stored>> stored = stored(statement, n);
+      if (stored.size() != n) {
+        throw new IllegalStateException("Stored " + stored.size() + " of " + n
+            + " outbox rows: a row the relay locked is gone");
       }
       return stored;
     }
+  }
+
+  private static List<Optional<Stored>> stored(PreparedStatement statement, int n)
+      throws SQLException {
+    List<Optional<Stored>> stored = new ArrayList<>(n);
+    try (ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        long pk = rows.getLong(2);
+        stored.add(rows.wasNull() ? Optional.empty()
+            : Optional.of(new Stored(pk, rows.getInt(3), rows.getBoolean(4))));
+      }
+    }
+    return stored;
   }
 }

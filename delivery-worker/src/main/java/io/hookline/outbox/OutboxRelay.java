@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
 public final class OutboxRelay {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
-  // The claim is materialized on its own so that data is rendered only for rows this relay
-  // locked, and only once; a rendering over twice the limit is not fetched (see OutboxRow).
+  // The claim is materialized on its own so that data is measured only for rows this relay
+  // locked, and only once. The data itself stays in PostgreSQL (FanOut copies it into the event):
+  // only a rendering over the limit, but not over twice the limit, is fetched, to be measured in
+  // its compact form (see OutboxRow).
   private static final String CLAIM = """
       WITH claimed AS MATERIALIZED (
         SELECT id FROM hookline.outbox
@@ -52,16 +54,17 @@ public final class OutboxRelay {
          ORDER BY id
          LIMIT ?
            FOR UPDATE SKIP LOCKED
-      ), rendered AS MATERIALIZED (
+      ), measured AS MATERIALIZED (
         SELECT o.id, o.tenant_id, o.event, o.event_id, jsonb_typeof(o.data) AS kind,
-               o.data::text AS text
+               octet_length(o.data::text) AS bytes
           FROM claimed JOIN hookline.outbox o USING (id)
       )
-      SELECT r.id, r.tenant_id, r.event, r.event_id, r.kind, octet_length(r.text),
-             CASE WHEN octet_length(r.text) <= ? THEN r.text END,
-             EXISTS (SELECT 1 FROM hookline.tenant t WHERE t.id = r.tenant_id)
-        FROM rendered r
-       ORDER BY r.id""";
+      SELECT m.id, m.tenant_id, m.event, m.event_id, m.kind, m.bytes,
+             CASE WHEN m.bytes > ? AND m.bytes <= ?
+                  THEN (SELECT o.data::text FROM hookline.outbox o WHERE o.id = m.id) END,
+             EXISTS (SELECT 1 FROM hookline.tenant t WHERE t.id = m.tenant_id)
+        FROM measured m
+       ORDER BY m.id""";
   private static final String DELETE_RELAYED = "DELETE FROM hookline.outbox WHERE id = ANY (?)";
   private static final String REJECT =
       "UPDATE hookline.outbox SET processed_at = ?, rejected = ? WHERE id = ?";
@@ -128,7 +131,8 @@ public final class OutboxRelay {
     List<OutboxRow> rows = claim(connection);
     List<Long> relayed = new ArrayList<>();
     List<String> rejectionCodes = new ArrayList<>();
-    List<NewEvent> events = new ArrayList<>();
+    List<FanOut.FromOutbox> events = new ArrayList<>();
+    List<OutboxRow> accepted = new ArrayList<>();
     try (PreparedStatement reject = connection.prepareStatement(REJECT)) {
       for (OutboxRow row : rows) {
         List<OutboxRow.Rejection> rejections = row.rejections(limits, json);
@@ -145,8 +149,8 @@ public final class OutboxRelay {
           continue;
         }
         String id = row.eventId() == null ? PublicId.random("evt") : row.eventId();
-        events.add(new NewEvent(row.tenantId(), id, row.event(), row.data(),
-            NewEvent.createdAt(clock), NewEvent.Source.OUTBOX));
+        events.add(new FanOut.FromOutbox(row.id(), id, NewEvent.createdAt(clock)));
+        accepted.add(row);
         relayed.add(row.id());
       }
       if (!rejectionCodes.isEmpty()) {
@@ -154,7 +158,7 @@ public final class OutboxRelay {
       }
     }
     // One statement stores the whole batch's events and deliveries.
-    List<Optional<FanOut.Stored>> fanned = FanOut.storeAll(connection, events);
+    List<Optional<FanOut.Stored>> fanned = FanOut.storeFromOutbox(connection, events);
     int stored = 0;
     boolean dueNow = false;
     for (int i = 0; i < fanned.size(); i++) {
@@ -163,7 +167,7 @@ public final class OutboxRelay {
         dueNow |= fanned.get(i).get().dueNow();
       } else {
         LOG.info("Outbox row {}: tenant {} already has event {}; relayed without a second one",
-            relayed.get(i), events.get(i).tenantId(), events.get(i).id());
+            relayed.get(i), accepted.get(i).tenantId(), events.get(i).id());
       }
     }
     if (!relayed.isEmpty()) {
@@ -179,7 +183,8 @@ public final class OutboxRelay {
     List<OutboxRow> rows = new ArrayList<>();
     try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
       claim.setInt(1, settings.batchSize());
-      claim.setLong(2, 2L * limits.maxPayloadBytes());
+      claim.setLong(2, limits.maxPayloadBytes());
+      claim.setLong(3, OutboxRow.measuredUpTo(limits));
       try (ResultSet result = claim.executeQuery()) {
         while (result.next()) {
           rows.add(new OutboxRow(result.getLong(1), result.getString(2), result.getString(3),

@@ -10,11 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A claimed outbox row. {@code data} is PostgreSQL's text of the jsonb value, or null when that
- * text is so long that the row is over the payload limit in any rendering.
+ * A claimed outbox row. {@code textBytes} is the length of PostgreSQL's text of its jsonb data;
+ * {@code data} is that text only when it is needed to measure the compact form: over the
+ * payload limit, but not over {@link #measuredUpTo} (beyond which the row is over the limit in
+ * any rendering). Otherwise it is null and the data stays in PostgreSQL.
  */
 record OutboxRow(long id, String tenantId, String event, @Nullable String eventId, String kind,
     long textBytes, @Nullable String data, boolean knownTenant) {
+
+  /** Renderings up to this length over the limit are fetched and measured compact. */
+  static long measuredUpTo(EventLimits limits) {
+    return 2L * limits.maxPayloadBytes();
+  }
 
   /** Why a row cannot become an event; {@code code} tags the rejection metric. */
   record Rejection(String code, String message) {}
@@ -33,7 +40,7 @@ record OutboxRow(long id, String tenantId, String event, @Nullable String eventI
     }
     if (!"object".equals(kind)) {
       found.add(new Rejection("data_not_object", "data is not a JSON object but " + kind));
-    } else if (data == null) {
+    } else if (textBytes > measuredUpTo(limits)) {
       found.add(new Rejection("too_large", "data is " + textBytes + " bytes as PostgreSQL"
           + " renders it, over twice the limit of " + limits.maxPayloadBytes() + " bytes"));
     } else if (!limits.fits(textBytes)) {
