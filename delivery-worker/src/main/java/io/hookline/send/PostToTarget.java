@@ -17,12 +17,17 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.HttpClientRegistry;
 import io.micronaut.http.client.LoadBalancer;
 import io.micronaut.http.client.RawHttpClient;
-import java.net.URI;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
@@ -41,11 +46,17 @@ public final class PostToTarget {
   /** Reactor's key for a subscription-local onErrorDropped hook (Hooks.KEY_ON_ERROR_DROPPED). */
   private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
 
+  private static final Target.Cache<String> HOSTS = new Target.Cache<>(Target::host);
+
   private final RawHttpClient client;
-  private final TargetPolicy policy;
+  private final Target.Cache<Target> targets;
   private final Duration timeout;
   private final ByteBodyFactory bodies =
       ByteBodyFactory.createDefault(NettyByteBufferFactory.DEFAULT);
+  // Deadlines are checked every 10 ms: the timeout is seconds long, so that is precise enough.
+  private final HashedWheelTimer deadlines = new HashedWheelTimer(
+      Thread.ofPlatform().daemon().name("hookline-deadlines").factory(), 10,
+      TimeUnit.MILLISECONDS);
 
   /**
    * @param registry creates the client, configured to use the resolver bean named
@@ -55,7 +66,7 @@ public final class PostToTarget {
    */
   public PostToTarget(HttpClientRegistry<HttpClient> registry, BeanContext context,
       TargetPolicy policy, Duration timeout, int maxPerHost) {
-    this.policy = policy;
+    this.targets = new Target.Cache<>(target -> Target.parse(target, policy));
     this.timeout = timeout;
     DefaultHttpClientConfiguration configuration = new DefaultHttpClientConfiguration();
     configuration.setAddressResolverGroupName(RESOLVER);
@@ -75,40 +86,49 @@ public final class PostToTarget {
    * come back as {@link Unanswered}.
    */
   public Mono<Exchange> post(String target, Map<String, String> headers, byte[] body) {
-    URI url;
-    try {
-      url = new URI(target);
-    } catch (java.net.URISyntaxException e) {
-      return Mono.just(new Unanswered(Failure.INVALID_REQUEST, "invalid url: " + e.getMessage()));
-    }
-    // java.net.URI has no host for inet_aton spellings such as 0x7f.1 or 127.1: judge what
-    // the authority names, so that they are reported as refused targets, not as bad URLs.
-    String host = url.getHost() != null ? url.getHost() : authorityHost(url);
-    String refusal = host == null ? null : policy.refusal(host);
-    if (refusal != null) {
-      return Mono.just(new Unanswered(Failure.TARGET_REFUSED,
-          "target refused: " + host + ": " + refusal));
-    }
-    if (url.getHost() == null
-        || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
-      return Mono.just(new Unanswered(Failure.INVALID_REQUEST, "invalid url: " + url));
+    Target parsed = targets.get(target);
+    if (parsed.unusable() != null) {
+      return Mono.just(parsed.unusable());
     }
     MutableHttpRequest<?> request;
     try {
-      request = HttpRequest.POST(url, null);
+      request = HttpRequest.POST(parsed.url(), null);
       headers.forEach(request::header);
     } catch (IllegalArgumentException e) {
       return Mono.just(new Unanswered(Failure.INVALID_REQUEST,
           "invalid request: " + e.getMessage()));
     }
-    return Mono.defer(() -> Mono.from(client.exchange(request, bodies.adapt(body), null)))
-        .flatMap(PostToTarget::read)
-        .timeout(timeout)
-        .onErrorResume(e -> Mono.just(ConnectionFailures.describe(e, timeout)))
-        // A connection that breaks after its attempt was given up (timeout, shutdown) reports an
-        // error nobody listens to any more; Reactor would log it at ERROR for every timeout.
-        .contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) e ->
-            LOG.debug("Error after the attempt ended: {}", e.toString())));
+    Mono<Exchange> attempt =
+        Mono.defer(() -> Mono.from(client.exchange(request, bodies.adapt(body), null)))
+            .flatMap(PostToTarget::read)
+            // A connection that breaks after its attempt was given up (timeout, shutdown)
+            // reports an error nobody listens to any more; Reactor would log it at ERROR for
+            // every timeout.
+            .contextWrite(Context.of(ON_ERROR_DROPPED, (Consumer<Throwable>) e ->
+                LOG.debug("Error after the attempt ended: {}", e.toString())));
+    return withDeadline(attempt);
+  }
+
+  /**
+   * The attempt, or a timeout once the deadline passes (the attempt is then cancelled, which
+   * closes its connection). The deadline is a slot on a timer wheel: Reactor's own timeout
+   * operator schedules on a shared executor and names itself for every attempt, which cost more
+   * than the rest of the request's Reactor plumbing together.
+   */
+  private Mono<Exchange> withDeadline(Mono<Exchange> attempt) {
+    return Mono.create(sink -> {
+      Disposable.Swap running = Disposables.swap();
+      Timeout deadline = deadlines.newTimeout(expired -> {
+        running.dispose();
+        sink.success(ConnectionFailures.describe(new TimeoutException(), timeout));
+      }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+      sink.onDispose(() -> {
+        deadline.cancel();
+        running.dispose();
+      });
+      running.update(attempt.subscribe(sink::success,
+          e -> sink.success(ConnectionFailures.describe(e, timeout))));
+    });
   }
 
   private static Mono<Exchange> read(HttpResponse<?> response) {
@@ -123,31 +143,16 @@ public final class PostToTarget {
         .then(Mono.fromSupplier(() -> new Answered(status, retryAfter, excerpt.text())));
   }
 
-  private static String authorityHost(URI url) {
-    String authority = url.getRawAuthority();
-    if (authority == null) {
-      return null;
-    }
-    String host = authority.substring(authority.lastIndexOf('@') + 1);
-    int colon = host.lastIndexOf(':');
-    return colon > host.lastIndexOf(']') ? host.substring(0, colon) : host;
-  }
-
   /**
    * The host attempts are counted against: lower case, as the claim statement reads it from the
    * URL (empty for a URL without one).
    */
   public static String hostOf(String target) {
-    try {
-      URI url = new URI(target);
-      String host = url.getHost() != null ? url.getHost() : authorityHost(url);
-      return host == null ? "" : host.toLowerCase(java.util.Locale.ROOT);
-    } catch (java.net.URISyntaxException e) {
-      return "";
-    }
+    return HOSTS.get(target);
   }
 
   public void close() throws java.io.IOException {
+    deadlines.stop();
     client.close();
   }
 }
