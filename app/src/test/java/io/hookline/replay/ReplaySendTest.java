@@ -116,6 +116,28 @@ class ReplaySendTest extends ApiTest {
         .containsExactly("scheduled", "replay");
   }
 
+  /**
+   * Attempts are timed by Hookline's own histogram; Micronaut's client timer, which would keep a
+   * timer per subscriber URL path, is not kept. The API's server timer still is.
+   */
+  @Test
+  void attemptsAreTimedOnceAndNotPerSubscriberUrl() {
+    receiver.when(request().withPath("/timed/.*")).respond(response().withStatusCode(200));
+    String key = newKey(newTenant("timed"));
+    assertThat(call("POST", "/webHooks", key, "{\"event\":\"*\",\"webHookParameters\":["
+        + "{\"type\":\"json\",\"url\":\"http://127.0.0.1:" + receiver.getPort() + "/timed/a\"},"
+        + "{\"type\":\"json\",\"url\":\"http://127.0.0.1:" + receiver.getPort() + "/timed/b\"}"
+        + "]}").status()).isEqualTo(201);
+    call("POST", "/events", key, "{\"event\":\"order.paid\",\"data\":{}}");
+    await().atMost(Duration.ofSeconds(30)).until(() -> received("/timed/.*").length == 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> call("GET", "/metrics", null, null).body()
+        .contains("hookline_delivery_attempt_duration_seconds_count"));
+
+    String metrics = call("GET", "/metrics", null, null).body();
+    assertThat(metrics).contains("http_server_requests_seconds_count")
+        .doesNotContain("http_client_requests").doesNotContain("/timed/a");
+  }
+
   private HttpRequest[] received(String path) {
     return receiver.retrieveRecordedRequests(request().withPath(path));
   }
