@@ -30,6 +30,19 @@ public final class BenchDatabase {
     return new BenchDatabase(server, server.jdbcUrl(name));
   }
 
+  /**
+   * The server logs every autovacuum run and every statement over 50 ms: to hold against late
+   * deliveries.
+   */
+  public static void logSlowWork(LocalPostgres server) throws SQLException {
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(),
+        server.password()); Statement s = c.createStatement()) {
+      s.execute("ALTER SYSTEM SET log_autovacuum_min_duration = 0");
+      s.execute("ALTER SYSTEM SET log_min_duration_statement = 50");
+      s.execute("SELECT pg_reload_conf()");
+    }
+  }
+
   public String url() {
     return jdbcUrl + "?user=" + server.user() + "&password=" + server.password();
   }

@@ -32,7 +32,10 @@ public final class ReceiverProcess implements AutoCloseable {
       port = socket.getLocalPort();
     }
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(List.of(javaBin, "-Xmx512m", "-XX:+UseParallelGC", "-cp",
+    // its GC pauses are logged: a receiver pause makes deliveries look late
+    Path gcLog = Path.of(System.getProperty("java.io.tmpdir"), "hookline-bench-receiver-gc.log");
+    Process process = new ProcessBuilder(List.of(javaBin, "-Xmx512m", "-XX:+UseParallelGC",
+        "-Xlog:gc:file=" + gcLog + ":time", "-cp",
         System.getProperty("java.class.path"), Receiver.class.getName(), String.valueOf(port)))
         .redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(
