@@ -31,26 +31,28 @@ import javax.sql.DataSource;
 @Singleton
 public final class ClaimDueDeliveries {
   /**
-   * The first look: the oldest due rows, a window a few batches deep, less the hosts left out.
-   * Reading a bounded window keeps the claim cheap however many due rows a busy host has at the
-   * head of the queue; the window is wider than the batch so that rows other workers are claiming
-   * at the same moment (locked, skipped) do not leave it short.
+   * The first look: the oldest due rows, a window a few batches deep, and whether each is of a
+   * host left out. Reading a bounded window keeps the claim cheap however many due rows a busy
+   * host has at the head of the queue; the window is wider than the batch so that rows other
+   * workers are claiming at the same moment (locked, skipped) do not leave it short. Read on its
+   * own, in the due index's order ({@link QueuePlans#inIndexOrder}).
+   */
+  private static final String WINDOW = """
+      SELECT id, host <> ALL (?), next_attempt_at FROM hookline.delivery
+       WHERE status = 'pending' AND next_attempt_at <= ?
+       ORDER BY next_attempt_at
+       LIMIT ?""";
+
+  /**
+   * The window's rows of hosts not left out, oldest first (rechecked once locked). Given as ids
+   * and found by primary key only: 'pending' is compared through a sub-select so that no partial
+   * index on pending rows qualifies. Joined to the window in one statement, the planner, on stale
+   * statistics, scanned every pending row for each claim (50-120 ms a claim in a drain).
    */
   private static final String OLDEST_FIRST = """
-      WITH head AS MATERIALIZED (
-          SELECT id, host, next_attempt_at FROM hookline.delivery
-           WHERE status = 'pending' AND next_attempt_at <= ?
-           ORDER BY next_attempt_at
-           LIMIT ?
-      ), due AS MATERIALIZED (
-          -- the window's rows of hosts not left out, read again in order and no further than the
-          -- window's end (rechecked once locked). No join: with stale statistics the planner
-          -- joined the window to a whole-index scan of every pending row (50-120 ms a claim
-          -- during a drain, read from the server log).
+      WITH due AS MATERIALIZED (
           SELECT d.id FROM hookline.delivery d
-           WHERE d.id = ANY (ARRAY(SELECT id FROM head WHERE host <> ALL (?)))
-             AND d.status = 'pending' AND d.next_attempt_at <= ?
-             AND d.next_attempt_at <= (SELECT max(next_attempt_at) FROM head)
+           WHERE d.id = ANY (?) AND d.status = (SELECT 'pending') AND d.next_attempt_at <= ?
            ORDER BY d.next_attempt_at
            LIMIT ?
              FOR UPDATE OF d SKIP LOCKED
@@ -171,14 +173,31 @@ public final class ClaimDueDeliveries {
     Map<Long, EventData> events = new HashMap<>();
     List<ClaimedDelivery> claimed = new ArrayList<>();
     if (!skipFirstLook) {
-      try (PreparedStatement oldest = connection.prepareStatement(OLDEST_FIRST + CLAIM)) {
-        oldest.setObject(1, utc(now));
+      List<Long> wanted = new ArrayList<>();
+      OffsetDateTime windowEnd = null;
+      QueuePlans.inIndexOrder(connection);
+      try (PreparedStatement window = connection.prepareStatement(WINDOW)) {
+        window.setArray(1, skip);
+        window.setObject(2, utc(now));
         // with nobody left out, the window need only cover rows other workers hold locked
-        oldest.setInt(2, limit * (skipHosts.isEmpty() ? 2 : WINDOW_BATCHES));
-        oldest.setArray(3, skip);
-        oldest.setObject(4, utc(now));
-        oldest.setInt(5, limit);
-        read(oldest, 6, workerId, now, leaseUntil, claimed, events);
+        window.setInt(3, limit * (skipHosts.isEmpty() ? 2 : WINDOW_BATCHES));
+        try (ResultSet rows = window.executeQuery()) {
+          while (rows.next()) {
+            if (rows.getBoolean(2)) {
+              wanted.add(rows.getLong(1));
+            }
+            windowEnd = rows.getObject(3, OffsetDateTime.class);
+          }
+        }
+      }
+      QueuePlans.sortsAllowed(connection);
+      if (!wanted.isEmpty()) {
+        try (PreparedStatement oldest = connection.prepareStatement(OLDEST_FIRST + CLAIM)) {
+          oldest.setArray(1, connection.createArrayOf("bigint", wanted.toArray()));
+          oldest.setObject(2, windowEnd);
+          oldest.setInt(3, limit);
+          read(oldest, 4, workerId, now, leaseUntil, claimed, events);
+        }
       }
       if (claimed.isEmpty() && !skipHosts.isEmpty()) {
         headBlocked = new HeadBlocked(Set.copyOf(skipHosts), System.nanoTime());
