@@ -43,6 +43,10 @@ final class Dispatch {
   private final Map<Long, Running> running = new ConcurrentHashMap<>();
   // What the last claim left out; a slot freed there may make more work claimable.
   private volatile Set<String> skipped = Set.of();
+  // Hosts whose waiting attempts were handed back for waiting too long, until one of their slots
+  // is free with nothing waiting (guarded by queues): left out of claims meanwhile, so that a
+  // hanging host's rows are not claimed and handed back over and over.
+  private final Set<String> saturated = new HashSet<>();
   private volatile boolean roomBound;
 
   /** The collaborators, fixed for the worker's life; wake is called when more can be claimed. */
@@ -132,16 +136,19 @@ final class Dispatch {
   }
 
   /**
-   * A host is left out of claims while it has its fill of attempts running plus half as many
-   * waiting: enough to start the next ones at once, never so many that they wait long.
+   * A host is left out of claims while it has its fill of attempts running plus twice as many
+   * waiting: enough that the next claim lands before those run out (a claim under load takes
+   * tens of milliseconds, while a fast host goes through a waiting attempt every fraction of a
+   * millisecond), and a bounded number that wait at most host-busy-delay before they are handed
+   * back.
    */
   private boolean crowded(String host) {
-    return slots.busy(host) + queues.waiting(host) >= crowdedAt();
+    return slots.busy(host) + queues.waiting(host) >= crowdedAt() || saturated.contains(host);
   }
 
   private int crowdedAt() {
     int cap = slots.maxPerHost();
-    return cap + cap / 2;
+    return 3 * cap;
   }
 
   private CompletableFuture<Outcome> dropped(ClaimedDelivery delivery, String reason) {
@@ -204,6 +211,9 @@ final class Dispatch {
       if (next != null && !slots.tryAcquire(next.host())) {
         throw new IllegalStateException("a freed host slot could not be taken");
       }
+      if (next == null) {
+        saturated.remove(attempt.host());
+      }
       claimable = (crowded || skipped.contains(attempt.host())) && !crowded(attempt.host());
     }
     if (next != null) {
@@ -227,6 +237,7 @@ final class Dispatch {
     List<Waiting> stale;
     synchronized (queues) {
       stale = queues.removeWaitingSince(nanos);
+      stale.forEach(waiting -> saturated.add(waiting.host()));
     }
     return handBack(stale);
   }

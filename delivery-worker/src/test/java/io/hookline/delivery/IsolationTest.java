@@ -81,6 +81,49 @@ class IsolationTest extends WorkerTest {
     }
   }
 
+  /**
+   * A host whose waiting deliveries were handed back for waiting too long is left out of claims
+   * until one of its slots is free again: its rows are not claimed and handed back over and over
+   * while its attempts hang.
+   */
+  @Test
+  void aHostWhoseWaitingDeliveriesWereHandedBackIsNotClaimedAgainWhileItsSlotsHang()
+      throws Exception {
+    try (HangingServer server = new HangingServer("127.0.0.4")) {
+      Instant now = Instant.now();
+      for (int i = 0; i < 40; i++) {
+        db.pending(server.url("/saturated/" + i), now.minusSeconds(60));
+      }
+      Map<String, Object> running = new HashMap<>(properties);
+      running.remove("hookline.test.clock");
+      running.put("hookline.worker.enabled", "true");
+      running.put("hookline.delivery.timeout", "20s");
+      running.put("hookline.delivery.max-per-host", "2");
+      running.put("hookline.delivery.host-busy-delay", "200ms");
+      running.put("hookline.delivery.poll-interval", "20ms");
+      running.put("hookline.delivery.shutdown-grace", "200ms");
+      String handedBack = "SELECT count(*) FROM hookline.delivery WHERE url LIKE '%/saturated/%'"
+          + " AND status = 'pending' AND updated_at > ?";
+      String lastChange = "SELECT coalesce(max(updated_at)::text, '') FROM hookline.delivery"
+          + " WHERE url LIKE '%/saturated/%'";
+      java.sql.Timestamp start = java.sql.Timestamp.from(now);
+      try (ApplicationContext process = ApplicationContext.run(running)) {
+        // two attempts hang, the other 38 wait for a slot and are handed back after 200 ms
+        await("the 38 waiting deliveries handed back and left pending")
+            .atMost(Duration.ofSeconds(10)).until(() -> db.queryLong(handedBack, start) == 38);
+        Object last = db.rows(lastChange).get(0).values().iterator().next();
+
+        // before, they were claimed again at once and handed back every 200 ms or so
+        await("no claim or hand-back of the saturated host's rows")
+            .during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() ->
+                db.rows(lastChange).get(0).values().iterator().next().equals(last));
+        assertThat(db.queryLong("SELECT count(*) FROM hookline.delivery WHERE url LIKE"
+            + " '%/saturated/%' AND status = 'sending'")).isEqualTo(2);
+        assertThat(server.accepted()).isEqualTo(2);
+      }
+    }
+  }
+
   /** Accepts every connection and never answers. */
   private static final class HangingServer implements AutoCloseable {
     private final ServerSocket socket;
