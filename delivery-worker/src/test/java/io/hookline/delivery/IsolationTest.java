@@ -46,14 +46,7 @@ class IsolationTest extends WorkerTest {
       for (int i = 0; i < HEALTHY; i++) {
         healthy.add(db.pending(url("/healthy"), now.minusSeconds(1)));
       }
-      // A worker process with its loop running, on the real clock.
-      Map<String, Object> running = new HashMap<>(properties);
-      running.remove("hookline.test.clock");
-      running.put("hookline.worker.enabled", "true");
-      running.put("hookline.delivery.timeout", "20s");
-      running.put("hookline.delivery.max-per-host", Integer.toString(MAX_PER_HOST));
-      running.put("hookline.delivery.poll-interval", "50ms");
-      running.put("hookline.delivery.shutdown-grace", "200ms");
+      Map<String, Object> running = worker(MAX_PER_HOST, "50ms");
       long starting = System.nanoTime();
       try (ApplicationContext process = ApplicationContext.run(running)) {
         long started = System.nanoTime();
@@ -94,14 +87,8 @@ class IsolationTest extends WorkerTest {
       for (int i = 0; i < 40; i++) {
         db.pending(server.url("/saturated/" + i), now.minusSeconds(60));
       }
-      Map<String, Object> running = new HashMap<>(properties);
-      running.remove("hookline.test.clock");
-      running.put("hookline.worker.enabled", "true");
-      running.put("hookline.delivery.timeout", "20s");
-      running.put("hookline.delivery.max-per-host", "2");
+      Map<String, Object> running = worker(2, "20ms");
       running.put("hookline.delivery.host-busy-delay", "200ms");
-      running.put("hookline.delivery.poll-interval", "20ms");
-      running.put("hookline.delivery.shutdown-grace", "200ms");
       String handedBack = "SELECT count(*) FROM hookline.delivery WHERE url LIKE '%/saturated/%'"
           + " AND status = 'pending' AND updated_at > ?";
       String lastChange = "SELECT coalesce(max(updated_at)::text, '') FROM hookline.delivery"
@@ -122,6 +109,18 @@ class IsolationTest extends WorkerTest {
         assertThat(server.accepted()).isEqualTo(2);
       }
     }
+  }
+
+  /** A worker process with its loop running, on the real clock, attempts timing out in 20 s. */
+  private Map<String, Object> worker(int maxPerHost, String pollInterval) {
+    Map<String, Object> running = new HashMap<>(properties);
+    running.remove("hookline.test.clock");
+    running.put("hookline.worker.enabled", "true");
+    running.put("hookline.delivery.timeout", "20s");
+    running.put("hookline.delivery.max-per-host", Integer.toString(maxPerHost));
+    running.put("hookline.delivery.poll-interval", pollInterval);
+    running.put("hookline.delivery.shutdown-grace", "200ms");
+    return running;
   }
 
   /** Accepts every connection and never answers. */
