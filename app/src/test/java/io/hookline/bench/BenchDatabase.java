@@ -72,11 +72,19 @@ public final class BenchDatabase {
   /** {@code count} committed outbox rows with 1 KiB of data each, ids prefix-0 … prefix-(n-1). */
   public void backlog(String prefix, int count) throws SQLException {
     try (Connection c = connect()) {
-      exec(c, "INSERT INTO hookline.outbox (tenant_id, event, event_id, data)"
-          + " SELECT '" + TENANT + "', 'order.created', '" + prefix + "-' || g,"
-          + " jsonb_build_object('order_id', g, 'pad', repeat('x', 990))"
-          + " FROM generate_series(0, " + (count - 1) + ") g");
+      exec(c, "INSERT INTO hookline.outbox (tenant_id, event_id, event, data)"
+          + numberedEvents(prefix, count, ""));
     }
+  }
+
+  /**
+   * SELECTs {@code count} bench events (tenant, id prefix-g, name, 1 KiB of data), each row
+   * followed by {@code more} columns.
+   */
+  private static String numberedEvents(String prefix, int count, String more) {
+    return " SELECT '" + TENANT + "', '" + prefix + "-' || g, 'order.created',"
+        + " jsonb_build_object('order_id', g, 'pad', repeat('x', 990))" + more
+        + " FROM generate_series(0, " + (count - 1) + ") g";
   }
 
   /**
@@ -87,9 +95,7 @@ public final class BenchDatabase {
   public void dueDeliveries(String prefix, int events) throws SQLException {
     try (Connection c = connect()) {
       exec(c, "INSERT INTO hookline.event (tenant_id, id, event, data, created_at, source)"
-          + " SELECT '" + TENANT + "', '" + prefix + "-' || g, 'order.created',"
-          + " jsonb_build_object('order_id', g, 'pad', repeat('x', 990)), now(), 'outbox'"
-          + " FROM generate_series(0, " + (events - 1) + ") g");
+          + numberedEvents(prefix, events, ", now(), 'outbox'"));
       exec(c, "INSERT INTO hookline.delivery (tenant_id, event_pk, webhook_id, destination_id,"
           + " url, next_attempt_at, created_at, updated_at)"
           + " SELECT e.tenant_id, e.pk, d.webhook_id, d.id, d.url, e.created_at, e.created_at,"
