@@ -41,7 +41,7 @@ class HooklineBenchmark {
     List<String> scenarios = List.of(System.getProperty("bench.scenarios",
         "drain,steady,fanout,isolation,replay,memory").split(","));
     int events = Integer.getInteger("bench.events", 200_000);
-    dir = Files.createTempDirectory("hookline-bench");
+    dir = Scratch.create("hookline-bench");
     try (LocalPostgres postgres = LocalPostgres.start(dir);
         ReceiverProcess receiver = ReceiverProcess.start()) {
       BenchDatabase.logSlowWork(postgres);
@@ -100,6 +100,8 @@ class HooklineBenchmark {
       }
       double after = baseline(receiver);
       figures.put("baseline", "posts_per_s_after", after);
+    } finally {
+      Scratch.remove(dir);
     }
     String table = figures.table();
     String json = figures.json();
@@ -221,6 +223,7 @@ class HooklineBenchmark {
   private static Map<String, Long> write(BenchDatabase db, String prefix, int rate, int seconds)
       throws Exception {
     Map<String, Long> committed = new HashMap<>();
+    List<String> slowCommits = new ArrayList<>();
     long total = (long) rate * seconds;
     long start = System.nanoTime();
     long written = 0;
@@ -236,6 +239,7 @@ class HooklineBenchmark {
             sql.append(i == 0 ? "" : ",").append("('" + BenchDatabase.TENANT + "',"
                 + "'order.created',?,jsonb_build_object('pad', repeat('x', 990)))");
           }
+          long asked = System.nanoTime();
           try (PreparedStatement insert = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < ids.size(); i++) {
               insert.setString(i + 1, ids.get(i) + "-" + written);
@@ -243,6 +247,13 @@ class HooklineBenchmark {
             insert.executeUpdate();
           }
           long at = Receiver.micros();
+          long tookMicros = (System.nanoTime() - asked) / 1000;
+          if (tookMicros > 50_000) {
+            // the service's own commit stalled: the events of the stall arrive at once after it
+            slowCommits.add(String.format("%s (%.0f ms, then %d events)",
+                java.time.Instant.EPOCH.plus(at, java.time.temporal.ChronoUnit.MICROS),
+                tookMicros / 1000.0, ids.size()));
+          }
           for (String id : ids) {
             committed.put(id + "-" + written, at);
           }
@@ -250,6 +261,9 @@ class HooklineBenchmark {
         }
         java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
       }
+    }
+    if (!slowCommits.isEmpty()) {
+      System.out.printf("%s writer commits over 50 ms: %s%n", prefix, slowCommits);
     }
     return committed;
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookline.bench.BenchDatabase;
 import io.hookline.bench.Figures;
 import io.hookline.bench.ReceiverProcess;
+import io.hookline.bench.Scratch;
 import io.hookline.database.LocalPostgres;
 import io.hookline.launch.Startup;
 import java.net.ServerSocket;
@@ -54,7 +55,7 @@ class ReliabilityRun {
 
   @BeforeAll
   void start() throws Exception {
-    dir = Files.createTempDirectory("hookline-reliability");
+    dir = Scratch.create("hookline-reliability");
     postgres = LocalPostgres.start(dir.resolve("pg"));
     receiver = ReceiverProcess.start();
   }
@@ -63,6 +64,7 @@ class ReliabilityRun {
   void stop() throws Exception {
     receiver.close();
     postgres.close();
+    Scratch.remove(dir);
     String report = figures.table() + "\n" + figures.json();
     System.out.println("\n" + report);
     Files.createDirectories(LOGS);
