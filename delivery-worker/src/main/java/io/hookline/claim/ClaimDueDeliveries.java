@@ -1,6 +1,5 @@
 package io.hookline.claim;
 
-import io.hookline.database.Durability;
 import io.hookline.database.QueuePlans;
 import io.hookline.payload.EventData;
 import io.hookline.sign.Signature;
@@ -28,7 +27,6 @@ import javax.sql.DataSource;
  * Claims a batch of due deliveries in one statement and commits at once: the rows become
  * 'sending' with this worker's name and a lease; no lock or connection is held afterwards.
  * SKIP LOCKED lets any number of workers claim side by side without waiting or overlapping.
- * The commit does not wait for the disk ({@link Durability#redoneIfLost}).
  */
 @Singleton
 public final class ClaimDueDeliveries {
@@ -146,7 +144,6 @@ public final class ClaimDueDeliveries {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        Durability.redoneIfLost(connection);
         List<ClaimedDelivery> claimed = claim(connection, workerId, now, leaseUntil, limit,
             skipHosts, perHost, headBlocked(skipHosts));
         connection.commit();

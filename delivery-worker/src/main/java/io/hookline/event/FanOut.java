@@ -20,10 +20,8 @@ import java.util.Optional;
  * transaction and then leaves its row alone, so neither this transaction nor the caller's batch
  * is aborted by a unique violation.
  *
- * <p>Events from the REST API whose deliveries are due at once NOTIFY {@code hookline_delivery}
- * in the same transaction; callers in the worker's process also signal {@code DeliveriesDue}
- * after their commit, which is quicker. The outbox relay NOTIFYs after its commit instead
- * ({@code DueElsewhere}), to keep its commit out of PostgreSQL's NOTIFY lock.
+ * <p>Deliveries due at once NOTIFY {@code hookline_delivery} in the same transaction; callers in
+ * the worker's process also signal {@code DeliveriesDue} after their commit, which is quicker.
  *
  * <p>A webhook disabled or deleted while this runs may still get a delivery from it (its row is
  * not locked, to keep concurrent events from queueing on it); the worker drops a delivery whose
@@ -78,7 +76,7 @@ public final class FanOut {
         -- wakes the workers of every process once this commits (deliveries due now only: later
         -- ones are found by their poll); repeats within one transaction are folded into one
         SELECT pg_notify('hookline_delivery', '')
-         WHERE ? AND EXISTS (SELECT 1 FROM fanned f WHERE f.next_attempt_at <= f.created_at)
+         WHERE EXISTS (SELECT 1 FROM fanned f WHERE f.next_attempt_at <= f.created_at)
       ), counted AS (
         SELECT event_pk, count(*) AS deliveries,
                bool_or(next_attempt_at <= created_at) AS due_now
@@ -134,7 +132,6 @@ public final class FanOut {
       for (int c = 0; c < columns.length; c++) {
         statement.setArray(c + 1, connection.createArrayOf("text", columns[c]));
       }
-      statement.setBoolean(columns.length + 1, true);
       return stored(statement, n);
     }
   }
@@ -168,8 +165,6 @@ public final class FanOut {
       statement.setArray(1, connection.createArrayOf("bigint", outboxIds));
       statement.setArray(2, connection.createArrayOf("text", ids));
       statement.setArray(3, connection.createArrayOf("text", createdAt));
-      // the relay NOTIFYs after its commit
-      statement.setBoolean(4, false);
       List<Optional<Stored>> stored = stored(statement, n);
       if (stored.size() != n) {
         throw new IllegalStateException("Stored " + stored.size() + " of " + n

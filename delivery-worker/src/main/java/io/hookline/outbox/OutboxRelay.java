@@ -1,11 +1,10 @@
 package io.hookline.outbox;
 
 import io.hookline.delivery.DeliveriesDue;
-import io.hookline.delivery.DueElsewhere;
 import io.hookline.event.EventLimits;
 import io.hookline.event.FanOut;
 import io.hookline.event.NewEvent;
-import io.hookline.database.Durability;
+import io.hookline.identity.PublicId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,10 +38,6 @@ import org.slf4j.LoggerFactory;
  * to rows in flight and rejected rows, which the claim and the gauges scan. Rejected rows are
  * kept with {@code processed_at} and their reason, never silently skipped; removing them is the
  * operators' call.
- *
- * <p>The relay's commit does not wait for the disk ({@link Durability#redoneIfLost}): should
- * PostgreSQL crash before it is flushed, the outbox rows are back, the service's own commit being
- * durable, and are relayed again as the same events, their ids derived from the rows.
  */
 @Singleton
 public final class OutboxRelay {
@@ -61,11 +55,11 @@ public final class OutboxRelay {
          LIMIT ?
            FOR UPDATE SKIP LOCKED
       ), measured AS MATERIALIZED (
-        SELECT o.id, o.tenant_id, o.event, o.event_id, o.created_at,
-               jsonb_typeof(o.data) AS kind, octet_length(o.data::text) AS bytes
+        SELECT o.id, o.tenant_id, o.event, o.event_id, jsonb_typeof(o.data) AS kind,
+               octet_length(o.data::text) AS bytes
           FROM claimed JOIN hookline.outbox o USING (id)
       )
-      SELECT m.id, m.tenant_id, m.event, m.event_id, m.created_at, m.kind, m.bytes,
+      SELECT m.id, m.tenant_id, m.event, m.event_id, m.kind, m.bytes,
              CASE WHEN m.bytes > ? AND m.bytes <= ?
                   THEN (SELECT o.data::text FROM hookline.outbox o WHERE o.id = m.id) END,
              EXISTS (SELECT 1 FROM hookline.tenant t WHERE t.id = m.tenant_id)
@@ -83,13 +77,11 @@ public final class OutboxRelay {
   private final MeterRegistry meters;
   private final Counter eventsIn;
   private final DeliveriesDue due;
-  private final DueElsewhere dueElsewhere;
 
   OutboxRelay(DataSource dataSource, DataSourceResolver resolver, EventLimits limits,
       OutboxSettings settings, JsonMapper json, Clock clock, MeterRegistry meters,
-      DeliveriesDue due, DueElsewhere dueElsewhere) {
+      DeliveriesDue due) {
     this.due = due;
-    this.dueElsewhere = dueElsewhere;
     // The raw pool: the relay commits its own transactions.
     this.dataSource = resolver.resolve(dataSource);
     this.limits = limits;
@@ -112,7 +104,6 @@ public final class OutboxRelay {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        Durability.redoneIfLost(connection);
         relayed = relay(connection);
         connection.commit();
       } catch (SQLException | RuntimeException e) {
@@ -122,7 +113,6 @@ public final class OutboxRelay {
     }
     if (relayed.dueNow()) {
       due.signal();
-      dueElsewhere.announce();
     }
     eventsIn.increment(relayed.stored());
     relayed.rejections().forEach(code -> Counter.builder("hookline.outbox.rejected")
@@ -158,7 +148,7 @@ public final class OutboxRelay {
           rejections.forEach(r -> rejectionCodes.add(r.code()));
           continue;
         }
-        String id = row.eventIdOrDerived();
+        String id = row.eventId() == null ? PublicId.random("evt") : row.eventId();
         events.add(new FanOut.FromOutbox(row.id(), id, NewEvent.createdAt(clock)));
         accepted.add(row);
         relayed.add(row.id());
@@ -198,9 +188,8 @@ public final class OutboxRelay {
       try (ResultSet result = claim.executeQuery()) {
         while (result.next()) {
           rows.add(new OutboxRow(result.getLong(1), result.getString(2), result.getString(3),
-              result.getString(4), result.getObject(5, OffsetDateTime.class),
-              result.getString(6), result.getLong(7), result.getString(8),
-              result.getBoolean(9)));
+              result.getString(4), result.getString(5), result.getLong(6), result.getString(7),
+              result.getBoolean(8)));
         }
       }
     }

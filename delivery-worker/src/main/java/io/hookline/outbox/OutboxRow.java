@@ -2,14 +2,10 @@ package io.hookline.outbox;
 
 import io.hookline.event.EventLimits;
 import io.hookline.event.NewEvent;
-import io.hookline.identity.PublicId;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,23 +15,8 @@ import java.util.List;
  * payload limit, but not over {@link #measuredUpTo} (beyond which the row is over the limit in
  * any rendering). Otherwise it is null and the data stays in PostgreSQL.
  */
-record OutboxRow(long id, String tenantId, String event, @Nullable String eventId,
-    OffsetDateTime createdAt, String kind, long textBytes, @Nullable String data,
-    boolean knownTenant) {
-
-  /**
-   * The service's event_id, or else one derived from the row itself: its tenant, id and the time
-   * its transaction wrote it. A relay whose commit a PostgreSQL crash undid (the relay commits
-   * asynchronously) finds the row again and stores the same event under the same id, so
-   * receivers see one webhook-id, never a second event.
-   */
-  String eventIdOrDerived() {
-    if (eventId != null) {
-      return eventId;
-    }
-    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, createdAt.toInstant());
-    return PublicId.derived("evt", "outbox/" + tenantId + "/" + id + "/" + micros);
-  }
+record OutboxRow(long id, String tenantId, String event, @Nullable String eventId, String kind,
+    long textBytes, @Nullable String data, boolean knownTenant) {
 
   /** Renderings up to this length over the limit are fetched and measured compact. */
   static long measuredUpTo(EventLimits limits) {

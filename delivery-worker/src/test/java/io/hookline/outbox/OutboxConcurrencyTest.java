@@ -3,7 +3,6 @@ package io.hookline.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookline.delivery.DeliveriesDue;
-import io.hookline.delivery.DueElsewhere;
 import io.hookline.event.EventFixtures;
 import io.hookline.event.EventLimits;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,8 +52,6 @@ class OutboxConcurrencyTest implements TestPropertyProvider {
       "https://all.example/b");
 
   @Inject
-  DueElsewhere dueElsewhere;
-  @Inject
   OutboxRelay relay;
   @Inject
   DataSource dataSource;
@@ -101,7 +98,7 @@ class OutboxConcurrencyTest implements TestPropertyProvider {
     String other = db.tenant();
     db.webhook(other, "*", "https://other.example/hook");
     OutboxRelay second = new OutboxRelay(dataSource, resolver, limits, settings, json, clock,
-        meters, new DeliveriesDue(), dueElsewhere);
+        meters, new DeliveriesDue());
 
     ExecutorService threads = Executors.newFixedThreadPool(WRITERS + 2);
     try {

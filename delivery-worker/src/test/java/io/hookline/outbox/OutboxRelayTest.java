@@ -1,7 +1,6 @@
 package io.hookline.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.hookline.event.EventFixtures;
 import io.hookline.event.FanOut;
@@ -21,7 +20,6 @@ import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -33,8 +31,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,10 +49,6 @@ class OutboxRelayTest implements TestPropertyProvider {
   MeterRegistry registry;
   @Property(name = "datasources.default.url")
   String url;
-  @Property(name = "datasources.default.username")
-  String username;
-  @Property(name = "datasources.default.password")
-  String password;
 
   EventFixtures db;
 
@@ -139,74 +131,9 @@ class OutboxRelayTest implements TestPropertyProvider {
   void generatesAnIdWhenTheRowHasNone() throws Exception {
     String tenant = db.tenant();
     insert(tenant, "user.signed_up", "{}", null);
-    insert(tenant, "user.signed_up", "{}", null);
     relay.relayOnce();
-    List<List<Object>> ids = db.rows("SELECT id FROM hookline.event WHERE tenant_id = ?", tenant);
-    assertThat(ids).hasSize(2);
-    assertThat(ids).allSatisfy(id ->
-        assertThat((String) id.get(0)).matches("evt_[0-9A-Za-z]{22}"));
-    assertThat(ids.get(0).get(0)).isNotEqualTo(ids.get(1).get(0));
-  }
-
-  /**
-   * Workers of other processes learn of the relay's deliveries due now by a NOTIFY on
-   * hookline_delivery (sent after the relay's commit); deliveries due later send none.
-   */
-  @Test
-  void aRelayOfDeliveriesDueNowNotifiesOtherProcesses() throws Exception {
-    String tenant = db.tenant();
-    String later = db.webhook(tenant, "report.*", "https://reports.example/hook");
-    db.delay(later, 1, "hour");
-    db.webhook(tenant, "order.*", "https://orders.example/hook");
-    try (Connection listening = DriverManager.getConnection(url, username, password)) {
-      listening.createStatement().execute("LISTEN hookline_delivery");
-      PGConnection notifications = listening.unwrap(PGConnection.class);
-      List<PGNotification> got = new ArrayList<>();
-
-      insert(tenant, "report.ready", "{}", null);
-      relay.relayOnce();
-      insert(tenant, "order.created", "{}", null);
-      relay.relayOnce();
-
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        got.addAll(List.of(notifications.getNotifications(100)));
-        return !got.isEmpty();
-      });
-      got.addAll(List.of(notifications.getNotifications(300)));
-      assertThat(got).hasSize(1);
-    }
-  }
-
-  /**
-   * The relay's commit does not wait for the disk, so a PostgreSQL crash can undo it: the outbox
-   * row is back as the service committed it, and the event is gone with its deliveries. Relayed
-   * again, the row becomes the same event, so a receiver that got it before the crash sees the
-   * same webhook-id again rather than a second event.
-   */
-  @Test
-  void aRelayUndoneByACrashStoresTheSameEventAgain() throws Exception {
-    String tenant = db.tenant();
-    db.webhook(tenant, "*", "https://orders.example/hook");
-    long row = insert(tenant, "order.paid", "{\"order_id\": \"ord_7\"}", null);
-    List<Object> committed = db.rows("SELECT tenant_id, event, data::text, created_at"
-        + " FROM hookline.outbox WHERE id = ?", row).get(0);
-    relay.relayOnce();
-    String first = (String) db.rows("SELECT id FROM hookline.event WHERE tenant_id = ?", tenant)
-        .get(0).get(0);
-
-    // what the crash leaves: the relay's writes gone, the service's row as it was committed
-    db.update("DELETE FROM hookline.event WHERE tenant_id = ?", tenant);
-    db.update("INSERT INTO hookline.outbox (id, tenant_id, event, data, created_at)"
-        + " VALUES (?, ?, ?, ?::jsonb, ?)", row, committed.get(0), committed.get(1),
-        committed.get(2), committed.get(3));
-    clock.advance(Duration.ofSeconds(3));
-    relay.relayOnce();
-
-    assertThat(db.rows("SELECT id FROM hookline.event WHERE tenant_id = ?", tenant))
-        .containsExactly(List.of(first));
-    assertThat(db.count("SELECT count(*) FROM hookline.delivery d JOIN hookline.event e"
-        + " ON e.pk = d.event_pk WHERE e.tenant_id = ? AND e.id = ?", tenant, first))
-        .isEqualTo(1);
+    assertThat((String) db.rows("SELECT id FROM hookline.event WHERE tenant_id = ?", tenant)
+        .get(0).get(0)).matches("evt_[0-9A-Za-z]{22}");
   }
 
   @Test
