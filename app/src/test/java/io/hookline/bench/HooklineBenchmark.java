@@ -42,6 +42,11 @@ class HooklineBenchmark {
         "drain,steady,fanout,isolation,replay,memory").split(","));
     int events = Integer.getInteger("bench.events", 200_000);
     dir = Scratch.create("hookline-bench");
+    if (Statements.enabled()) {
+      try (LocalPostgres first = LocalPostgres.start(dir)) {
+        Statements.preload(first);
+      }
+    }
     try (LocalPostgres postgres = LocalPostgres.start(dir);
         ReceiverProcess receiver = ReceiverProcess.start()) {
       BenchDatabase.logSlowWork(postgres);
@@ -66,7 +71,7 @@ class HooklineBenchmark {
       }
       // fan-out and isolation alternate for some rounds: their ratio is the figure, and one
       // run of each swings by a tenth or more with what else this machine is doing
-      int rounds = Integer.getInteger("bench.isolation.rounds", 2);
+      int rounds = Integer.getInteger("bench.isolation.rounds", 3);
       double fanOut = 0;
       double healthy = 0;
       for (int round = 1; round <= rounds; round++) {
@@ -380,6 +385,9 @@ class HooklineBenchmark {
 
   /** CPU used from now by Hookline (this JVM), PostgreSQL and the receiver. */
   private Cpu cpu(BenchDatabase db, ReceiverProcess receiver) throws Exception {
+    if (Statements.enabled()) {
+      Statements.reset(db);
+    }
     return new Cpu(db, CpuUse.of(ProcessHandle.current()), CpuUse.of(CpuUse.postgres(dir)),
         CpuUse.of(receiver.handle()), wal(db));
   }
@@ -404,6 +412,9 @@ class HooklineBenchmark {
       figures.put(name, "wal_bytes_per_delivery (fpi)", String.format("%.0f (%.2f)",
           (double) (walEnd[0] - walStart[0]) / deliveries,
           (double) (walEnd[1] - walStart[1]) / deliveries));
+      if (Statements.enabled()) {
+        Statements.print(name, db, deliveries);
+      }
     }
   }
 
