@@ -63,6 +63,12 @@ public final class ClaimDueDeliveries {
    * by a skip scan of delivery_due_host (one index probe per host), and each host's oldest due
    * rows, an equal share of the batch each (at least perHost). So a host that is slow, hanging
    * or merely busy never hides the rows of other hosts queued behind its backlog.
+   *
+   * <p>A host's rows are bounded by row comparisons on (host, next_attempt_at), which only
+   * delivery_due_host can answer in order. Written as {@code host = ? AND next_attempt_at <= ?},
+   * the planner, on stale statistics, walked delivery_due instead and read past every due row of
+   * the hosts left out (17,500 rows of a hanging host: 14 ms of a 37 ms claim of 500; 1.3 ms
+   * this way).
    */
   private static final String HOST_BY_HOST = """
       WITH RECURSIVE hosts (host) AS (
@@ -79,14 +85,21 @@ public final class ClaimDueDeliveries {
           SELECT p.id FROM eligible h
            CROSS JOIN LATERAL (
                SELECT d.id FROM hookline.delivery d
-                WHERE d.host = h.host AND d.status = 'pending' AND d.next_attempt_at <= ?
-                ORDER BY d.next_attempt_at
+                WHERE (d.host, d.next_attempt_at) >= (h.host, '-infinity'::timestamptz)
+                  AND (d.host, d.next_attempt_at) <= (h.host, ?)
+                  AND d.status = 'pending'
+                ORDER BY d.host, d.next_attempt_at
                 -- an equal share of the batch for each host, and at least perHost
                 LIMIT (SELECT greatest(?, ceil(?::numeric / greatest(count(*), 1)))::int
                          FROM eligible)
                   FOR UPDATE SKIP LOCKED) p
            LIMIT ?
       )""";
+
+  /** The host-by-host claim, for tests of its plan. */
+  static String hostByHostClaim() {
+    return HOST_BY_HOST + CLAIM;
+  }
 
   /** Marks what {@code due} holds as claimed and reads what sending needs, in one statement. */
   private static final String CLAIM = """
