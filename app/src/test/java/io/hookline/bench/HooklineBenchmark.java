@@ -168,7 +168,7 @@ class HooklineBenchmark {
     BenchDatabase db = subscribed(postgres, List.of(receiver.url("127.0.0.1", "/ok")));
     int seconds = Integer.getInteger("bench.steady.seconds", 20);
     try (Startup.Running ignored = hookline(db, true);
-        Progress progress = Progress.every(5, db, receiver, "steady" + rate);
+        Progress progress = Progress.every(5, receiver, "steady" + rate);
         Hiccups hiccups = Hiccups.watch()) {
       // warm-up at the same rate, delivered in full before the measured run: the figure is the
       // steady state, not how long a cold JVM takes to catch up
