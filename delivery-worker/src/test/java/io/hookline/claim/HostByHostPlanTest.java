@@ -2,6 +2,7 @@ package io.hookline.claim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookline.database.QueuePlans;
 import io.hookline.database.TestDatabase;
 import io.hookline.delivery.Fixtures;
 import io.micronaut.jdbc.DataSourceResolver;
@@ -11,7 +12,6 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -69,9 +69,8 @@ class HostByHostPlanTest implements TestPropertyProvider {
     String plan;
     try (Connection connection = raw.getConnection()) {
       connection.setAutoCommit(false);
-      try (Statement set = connection.createStatement()) {
-        set.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off");
-      }
+      // as the claim runs it
+      QueuePlans.byIndex(connection);
       try (PreparedStatement explain = connection.prepareStatement(
           "EXPLAIN " + ClaimDueDeliveries.hostByHostClaim())) {
         explain.setArray(1, connection.createArrayOf("text", new String[] {"hanging.example"}));
