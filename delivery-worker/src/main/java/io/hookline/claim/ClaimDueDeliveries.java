@@ -117,9 +117,12 @@ public final class ClaimDueDeliveries {
                   THEN e.data::text END AS data,
              w.id AS webhook_id, w.secret, w.previous_secret, w.previous_secret_until,
              w.verifier_token, w.enabled, w.deleted_at IS NOT NULL AS deleted,
-             ARRAY(SELECT h.key FROM jsonb_each_text(w.headers) h ORDER BY h.key)
+             -- most webhooks have no headers of their own: no sub-selects for those
+             CASE WHEN w.headers <> '{}'::jsonb THEN
+                 ARRAY(SELECT h.key FROM jsonb_each_text(w.headers) h ORDER BY h.key) END
                  AS header_names,
-             ARRAY(SELECT h.value FROM jsonb_each_text(w.headers) h ORDER BY h.key)
+             CASE WHEN w.headers <> '{}'::jsonb THEN
+                 ARRAY(SELECT h.value FROM jsonb_each_text(w.headers) h ORDER BY h.key) END
                  AS header_values,
              dst.format, dst.fields
         FROM claimed c
@@ -272,6 +275,9 @@ public final class ClaimDueDeliveries {
   }
 
   private static Map<String, String> headers(Array names, Array values) throws SQLException {
+    if (names == null) {
+      return Map.of();
+    }
     String[] n = (String[]) names.getArray();
     String[] v = (String[]) values.getArray();
     Map<String, String> headers = new LinkedHashMap<>();

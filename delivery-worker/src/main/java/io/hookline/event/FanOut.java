@@ -6,8 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Stores an event and its deliveries inside the caller's transaction, in one statement: one
@@ -81,18 +85,16 @@ public final class FanOut {
         SELECT event_pk, count(*) AS deliveries,
                bool_or(next_attempt_at <= created_at) AS due_now
           FROM fanned GROUP BY event_pk
-      ), firsts AS (
-        -- an id given twice in one call is stored by its first occurrence only
-        SELECT n, tenant_id, id,
-               row_number() OVER (PARTITION BY tenant_id, id ORDER BY n) = 1 AS first
-          FROM input
       )
-      SELECT i.n, s.pk, coalesce(c.deliveries, 0), coalesce(c.due_now, false),
-             (SELECT count(*) FROM notified)
-        FROM firsts i
-        LEFT JOIN stored s ON i.first AND s.tenant_id = i.tenant_id AND s.id = i.id
-        LEFT JOIN counted c ON c.event_pk = s.pk
-       ORDER BY i.n""";
+      -- Three kinds of row, matched up with the input in Java. Joined here instead, the CTEs
+      -- (whose sizes a generic plan cannot know: it assumes 10 rows) were planned as nested
+      -- loops, every row against every row: 98 of 114 ms for a batch of 500 outbox rows.
+      SELECT 'e', s.pk, s.tenant_id, s.id, NULL::bigint, NULL::boolean FROM stored s
+      UNION ALL
+      SELECT 'c', c.event_pk, NULL, NULL, c.deliveries, c.due_now FROM counted c
+      UNION ALL
+      SELECT 'n', NULL, NULL, NULL, (SELECT count(*) FROM input),
+             (SELECT count(*) FROM notified) > 0""";
 
   private FanOut() {}
 
@@ -132,15 +134,16 @@ public final class FanOut {
       for (int c = 0; c < columns.length; c++) {
         statement.setArray(c + 1, connection.createArrayOf("text", columns[c]));
       }
-      return stored(statement, n);
+      List<Key> keys = events.stream().map(e -> new Key(e.tenantId(), e.id())).toList();
+      return stored(statement, keys).events();
     }
   }
 
   /**
-   * An outbox row to store as an event: its tenant, name and data are read from the row, which
-   * the caller has locked and checked.
+   * An outbox row to store as an event: its name and data are read from the row, which the
+   * caller has locked and checked; its tenant is the row's, as the caller read it.
    */
-  public record FromOutbox(long outboxId, String id, Instant createdAt) {}
+  public record FromOutbox(long outboxId, String tenantId, String id, Instant createdAt) {}
 
   /**
    * Stores the outbox rows' events and their deliveries in one statement, as
@@ -165,25 +168,49 @@ public final class FanOut {
       statement.setArray(1, connection.createArrayOf("bigint", outboxIds));
       statement.setArray(2, connection.createArrayOf("text", ids));
       statement.setArray(3, connection.createArrayOf("text", createdAt));
-      List<Optional<Stored>> stored = stored(statement, n);
-      if (stored.size() != n) {
-        throw new IllegalStateException("Stored " + stored.size() + " of " + n
+      List<Key> keys = rows.stream().map(r -> new Key(r.tenantId(), r.id())).toList();
+      Answer answer = stored(statement, keys);
+      if (answer.given() != n) {
+        throw new IllegalStateException("Found " + answer.given() + " of " + n
             + " outbox rows: a row the relay locked is gone");
       }
-      return stored;
+      return answer.events();
     }
   }
 
-  private static List<Optional<Stored>> stored(PreparedStatement statement, int n)
+  private record Key(String tenantId, String id) {}
+
+  private record Fanned(int deliveries, boolean dueNow) {}
+
+  /** Each event's answer in the input's order, and how many input rows the statement saw. */
+  private record Answer(List<Optional<Stored>> events, long given) {}
+
+  /**
+   * Matches the statement's rows up with the input: an event stored for a key answers its first
+   * occurrence (a repeated id in one call is stored once), every other occurrence is empty.
+   */
+  private static Answer stored(PreparedStatement statement, List<Key> inputs)
       throws SQLException {
-    List<Optional<Stored>> stored = new ArrayList<>(n);
+    Map<Key, Long> pks = new HashMap<>();
+    Map<Long, Fanned> fanned = new HashMap<>();
+    long given = -1;
     try (ResultSet rows = statement.executeQuery()) {
       while (rows.next()) {
-        long pk = rows.getLong(2);
-        stored.add(rows.wasNull() ? Optional.empty()
-            : Optional.of(new Stored(pk, rows.getInt(3), rows.getBoolean(4))));
+        switch (rows.getString(1)) {
+          case "e" -> pks.put(new Key(rows.getString(3), rows.getString(4)), rows.getLong(2));
+          case "c" -> fanned.put(rows.getLong(2), new Fanned(rows.getInt(5), rows.getBoolean(6)));
+          default -> given = rows.getLong(5);
+        }
       }
     }
-    return stored;
+    Set<Key> seen = new HashSet<>();
+    List<Optional<Stored>> events = new ArrayList<>(inputs.size());
+    for (Key key : inputs) {
+      Long pk = seen.add(key) ? pks.get(key) : null;
+      Fanned f = pk == null ? null : fanned.getOrDefault(pk, new Fanned(0, false));
+      events.add(pk == null ? Optional.empty()
+          : Optional.of(new Stored(pk, f.deliveries(), f.dueNow())));
+    }
+    return new Answer(events, given);
   }
 }

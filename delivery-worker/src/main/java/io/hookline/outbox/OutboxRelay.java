@@ -149,7 +149,8 @@ public final class OutboxRelay {
           continue;
         }
         String id = row.eventId() == null ? PublicId.random("evt") : row.eventId();
-        events.add(new FanOut.FromOutbox(row.id(), id, NewEvent.createdAt(clock)));
+        events.add(new FanOut.FromOutbox(row.id(), row.tenantId(), id,
+            NewEvent.createdAt(clock)));
         accepted.add(row);
         relayed.add(row.id());
       }

@@ -199,6 +199,61 @@ class FanOutTest implements TestPropertyProvider {
   }
 
   @Test
+  void aBatchAnswersEachEventInItsOrder() throws SQLException {
+    String tenant = db.tenant();
+    String other = db.tenant();
+    db.destination(db.webhook(tenant, "order.*", "https://orders.example/hook"),
+        "https://audit.example/hook");
+    FanOut.Stored existing = store(tenant, "ord-old", "order.created").orElseThrow();
+    List<NewEvent> batch = List.of(
+        event(tenant, "ord-1", "order.created"),
+        event(tenant, "ord-old", "order.created"),
+        event(tenant, "ord-1", "order.updated"),
+        event(other, "ord-1", "order.created"),
+        event(tenant, "user-1", "user.created"),
+        event(tenant, "ord-2", "order.paid"));
+    List<Optional<FanOut.Stored>> stored;
+    try (Connection connection = resolver.resolve(dataSource).getConnection()) {
+      connection.setAutoCommit(false);
+      stored = FanOut.storeAll(connection, batch);
+      connection.commit();
+    }
+    // An id already stored, or repeated within the batch, answers empty; the first occurrence
+    // is stored, and another tenant's same id is its own event.
+    assertThat(stored).extracting(Optional::isPresent)
+        .containsExactly(true, false, false, true, true, true);
+    assertThat(stored.get(0).orElseThrow().deliveries()).isEqualTo(2);
+    assertThat(stored.get(3).orElseThrow().deliveries()).isZero();
+    assertThat(stored.get(4).orElseThrow().deliveries()).isZero();
+    assertThat(stored.get(5).orElseThrow().deliveries()).isEqualTo(2);
+    assertThat(stored.get(5).orElseThrow().dueNow()).isTrue();
+    assertThat(stored.get(4).orElseThrow().dueNow()).isFalse();
+    assertThat(db.rows("SELECT pk, id, event FROM hookline.event WHERE tenant_id = ? ORDER BY pk",
+        tenant)).containsExactly(List.of(existing.pk(), "ord-old", "order.created"),
+            List.of(stored.get(0).orElseThrow().pk(), "ord-1", "order.created"),
+            List.of(stored.get(4).orElseThrow().pk(), "user-1", "user.created"),
+            List.of(stored.get(5).orElseThrow().pk(), "ord-2", "order.paid"));
+    assertThat(db.count("SELECT count(*) FROM hookline.delivery WHERE event_pk = ?",
+        stored.get(5).orElseThrow().pk())).isEqualTo(2);
+  }
+
+  @Test
+  void deletingATenantOrAWebhookDeletesTheirDeliveries() {
+    String tenant = db.tenant();
+    String gone = db.webhook(tenant, "order.*", "https://gone.example/hook");
+    db.webhook(tenant, "*", "https://kept.example/hook");
+    store(tenant, "order.created").orElseThrow();
+    db.update("DELETE FROM hookline.webhook WHERE id = ?", gone);
+    assertThat(db.rows("SELECT url FROM hookline.delivery WHERE tenant_id = ?", tenant))
+        .containsExactly(List.of("https://kept.example/hook"));
+    db.update("DELETE FROM hookline.tenant WHERE id = ?", tenant);
+    assertThat(db.count("SELECT count(*) FROM hookline.delivery WHERE tenant_id = ?", tenant))
+        .isZero();
+    assertThat(db.count("SELECT count(*) FROM hookline.event WHERE tenant_id = ?", tenant))
+        .isZero();
+  }
+
+  @Test
   void writesNothingWhenTheCallersTransactionRollsBack() throws SQLException {
     String tenant = db.tenant();
     db.webhook(tenant, "*", "https://all.example/hook");
