@@ -143,7 +143,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
     Path log = pgData.resolve("server.log");
     String options = "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-        + " -c max_connections=200 -c shared_buffers=128MB"
+        + " -c max_connections=200 -c shared_buffers=" + sharedBuffersMegabytes() + "MB"
         // Each delivery writes about 5 KiB of WAL: with the default 1GB a busy worker starts a
         // checkpoint every 20-50 s, and each one's final fsyncs hold commits up for up to a few
         // hundred milliseconds (measured: the slowest steady-state deliveries were committed
@@ -153,6 +153,19 @@ public final class LocalPostgres implements AutoCloseable {
     runAsServer(List.of(bin("pg_ctl"), "start", "-D", pgData.toString(), "-l", log.toString(), "-w",
         "-t", "120", "-o", options), Duration.ofSeconds(130));
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "embedded-postgres-stop"));
+  }
+
+  /**
+   * PostgreSQL's page cache: an eighth of the machine's memory, at least PostgreSQL's own default
+   * of 128 MB and at most 1 GB. A worker's recent events, deliveries and attempts (about 2 KiB of
+   * table and index pages per delivery) are read and written again within seconds; with 128 MB a
+   * drain of 200,000 events evicted pages 160,000 times, the backends writing out most of them
+   * themselves before reading the next.
+   */
+  static long sharedBuffersMegabytes() {
+    long total = ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    return Math.clamp(total / 8 / (1024 * 1024), 128, 1024);
   }
 
   private static void initdb(Path binaries, Path pgData, Path passwordFile) throws IOException {

@@ -42,6 +42,21 @@ class LocalPostgresTest {
     }
   }
 
+  @Test
+  void cachesAnEighthOfTheMachinesMemoryWithinPostgresDefaultAndAGigabyte() throws Exception {
+    long total = ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    long expected = Math.min(1024, Math.max(128, total / 8 / (1024 * 1024)));
+    try (LocalPostgres pg = LocalPostgres.start(dir);
+        Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getLong(1)).isEqualTo(expected);
+    }
+  }
+
   private static void exec(LocalPostgres pg, String sql) throws Exception {
     try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
         Statement s = c.createStatement()) {
