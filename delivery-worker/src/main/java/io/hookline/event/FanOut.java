@@ -87,8 +87,9 @@ public final class FanOut {
           FROM fanned GROUP BY event_pk
       )
       -- Three kinds of row, matched up with the input in Java. Joined here instead, the CTEs
-      -- (whose sizes a generic plan cannot know: it assumes 10 rows) were planned as nested
-      -- loops, every row against every row: 98 of 114 ms for a batch of 500 outbox rows.
+      -- can be planned as nested loops, every row against every row, when their sizes are not
+      -- known (a generic plan assumes 10 rows): 98 of 114 ms for a batch of 500 outbox rows in
+      -- psql. The 'n' row also runs the NOTIFY: a CTE that nothing reads is never run.
       SELECT 'e', s.pk, s.tenant_id, s.id, NULL::bigint, NULL::boolean FROM stored s
       UNION ALL
       SELECT 'c', c.event_pk, NULL, NULL, c.deliveries, c.due_now FROM counted c
