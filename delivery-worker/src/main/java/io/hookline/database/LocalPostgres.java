@@ -1,9 +1,11 @@
 package io.hookline.database;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -163,8 +165,8 @@ public final class LocalPostgres implements AutoCloseable {
    * themselves before reading the next.
    */
   static long sharedBuffersMegabytes() {
-    long total = ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+    long total = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getTotalMemorySize();
     return Math.clamp(total / 8 / (1024 * 1024), 128, 1024);
   }
 
