@@ -96,6 +96,24 @@ public final class ClaimDueDeliveries {
            LIMIT ?
       )""";
 
+  /**
+   * Deliveries the calling transaction has just created, due now: not visible to anybody else
+   * yet, so nothing is locked or skipped. Hosts left out get none, any other host at most its
+   * share, the rest stay pending for the claim.
+   */
+  private static final String FRESH = """
+      WITH due AS MATERIALIZED (
+          SELECT id FROM (
+              SELECT d.id, row_number() OVER (PARTITION BY d.host ORDER BY d.id) AS nth
+                FROM hookline.delivery d
+               WHERE d.event_pk = ANY (?) AND d.status = 'pending' AND d.next_attempt_at <= ?
+                 AND d.host <> ALL (?)
+          ) fresh
+           WHERE nth <= ?
+           ORDER BY id
+           LIMIT ?
+      )""";
+
   /** The host-by-host claim, for tests of its plan. */
   static String hostByHostClaim() {
     return HOST_BY_HOST + CLAIM;
@@ -229,6 +247,35 @@ public final class ClaimDueDeliveries {
         byHost.setInt(5, limit);
         read(byHost, 6, workerId, now, leaseUntil, claimed, events);
       }
+    }
+    return claimed;
+  }
+
+  /**
+   * Claims, inside the caller's transaction, deliveries of the given events that the same
+   * transaction created and that are due at {@code now}: the relay hands them straight to its
+   * worker once it commits. Other rows are never touched.
+   *
+   * @param eventPks the events whose deliveries may be claimed
+   * @param limit the most rows to claim
+   * @param skipHosts hosts whose deliveries are left pending
+   * @param perHost the most rows to claim for any one host
+   */
+  public List<ClaimedDelivery> claimFresh(Connection connection, String workerId, Instant now,
+      Instant leaseUntil, Collection<Long> eventPks, int limit, Collection<String> skipHosts,
+      int perHost) throws SQLException {
+    List<ClaimedDelivery> claimed = new ArrayList<>();
+    if (eventPks.isEmpty() || limit <= 0) {
+      return claimed;
+    }
+    QueuePlans.byIndex(connection);
+    try (PreparedStatement fresh = connection.prepareStatement(FRESH + CLAIM)) {
+      fresh.setArray(1, connection.createArrayOf("bigint", eventPks.toArray()));
+      fresh.setObject(2, utc(now));
+      fresh.setArray(3, connection.createArrayOf("text", skipHosts.toArray(String[]::new)));
+      fresh.setInt(4, perHost);
+      fresh.setInt(5, limit);
+      read(fresh, 6, workerId, now, leaseUntil, claimed, new HashMap<>());
     }
     return claimed;
   }

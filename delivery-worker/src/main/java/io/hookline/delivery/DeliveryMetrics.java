@@ -44,6 +44,7 @@ public class DeliveryMetrics {
   private final Clock clock;
   private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
   private final Timer latency;
+  private final Counter handedOver;
   private final AtomicLong due = new AtomicLong();
   private final AtomicLong oldestDueMillis = new AtomicLong();
 
@@ -55,6 +56,10 @@ public class DeliveryMetrics {
     this.latency = Timer.builder("hookline.delivery.attempt.duration")
         .description("How long delivery attempts take, answer or not")
         .publishPercentileHistogram()
+        .register(registry);
+    this.handedOver = Counter.builder("hookline.delivery.handed.over")
+        .description("Deliveries claimed in the transaction that created them (the outbox"
+            + " relay's) and started without a claim of their own")
         .register(registry);
     Gauge.builder("hookline.delivery.queue.depth", due, AtomicLong::get)
         .description("Pending deliveries that are due now").register(registry);
@@ -68,6 +73,10 @@ public class DeliveryMetrics {
             "hookline.delivery.attempts").tag("outcome", o)
         .description("Delivery attempts by outcome").register(registry)).increment();
     latency.record(took);
+  }
+
+  void handedOver(int deliveries) {
+    handedOver.increment(deliveries);
   }
 
   void inFlight(Supplier<Number> inFlight) {

@@ -1,6 +1,7 @@
 package io.hookline.delivery;
 
 import io.hookline.claim.ClaimDueDeliveries;
+import io.hookline.claim.ClaimedDelivery;
 import io.hookline.claim.ExpiredLeases;
 import io.hookline.claim.ReleaseClaims;
 import io.hookline.claim.WorkerId;
@@ -10,8 +11,11 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -40,6 +44,7 @@ public class DeliveryWorker {
   private final Recorder recorder;
   private final Dispatch dispatch;
   private final DeliveriesDue due;
+  private final DeliveryMetrics metrics;
   private volatile boolean running;
   private Thread loop;
 
@@ -53,6 +58,7 @@ public class DeliveryWorker {
     this.release = release;
     this.post = post;
     this.due = due;
+    this.metrics = metrics;
     this.slots = new Slots(settings.maxInFlight(), settings.maxPerHost());
     this.recorder = new Recorder(workerId, writer, clock);
     this.dispatch = new Dispatch(new Dispatch.Parts(workerId, settings, clock, claim, release,
@@ -62,6 +68,91 @@ public class DeliveryWorker {
 
   public String workerId() {
     return workerId;
+  }
+
+  /**
+   * Room for deliveries a caller is about to create due now, to be claimed for this worker in
+   * the caller's own transaction ({@link ClaimDueDeliveries#claimFresh}) and handed over once it
+   * commits, so that they are sent without waiting for a claim of their own and its commit.
+   */
+  public static final class Handoff {
+    private final Dispatch.Reservation reservation;
+    private final String workerId;
+    private final Duration lease;
+
+    private Handoff(Dispatch.Reservation reservation, String workerId, Duration lease) {
+      this.reservation = reservation;
+      this.workerId = workerId;
+      this.lease = lease;
+    }
+
+    /** The claiming worker. */
+    public String workerId() {
+      return workerId;
+    }
+
+    /** Until when a claim made at {@code now} lasts. */
+    public Instant leaseUntil(Instant now) {
+      return now.plus(lease);
+    }
+
+    /** The most deliveries to claim. */
+    public int room() {
+      return reservation.room();
+    }
+
+    /** Hosts whose deliveries are not claimed: they have their fill in this worker. */
+    public List<String> skipHosts() {
+      return reservation.skipHosts();
+    }
+
+    /** The most deliveries to claim for any one host. */
+    public int perHost() {
+      return reservation.perHost();
+    }
+  }
+
+  /**
+   * Room for fresh deliveries, reserved until {@link #handOver} or {@link #withdraw}; empty
+   * while the loop is not running, the worker has no room, or due deliveries wait in the queue
+   * (those go first, oldest first, through the claim).
+   */
+  public Optional<Handoff> offer() {
+    if (!running) {
+      return Optional.empty();
+    }
+    Dispatch.Reservation reservation = dispatch.reserve();
+    if (reservation == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Handoff(reservation, workerId, settings.lease()));
+  }
+
+  /**
+   * Starts the deliveries claimed within the handoff, whose transaction committed. Once the
+   * worker is stopping they are handed back to the queue instead.
+   */
+  public void handOver(Handoff handoff, List<ClaimedDelivery> claimed) {
+    synchronized (this) {
+      if (running) {
+        dispatch.accept(handoff.reservation, claimed);
+        metrics.handedOver(claimed.size());
+        return;
+      }
+    }
+    dispatch.cancel(handoff.reservation);
+    try {
+      release.release(workerId, claimed.stream().map(ClaimedDelivery::id).toList(), null,
+          clock.instant());
+    } catch (SQLException e) {
+      LOG.warn("Could not hand back {} deliveries; their claims expire in {}", claimed.size(),
+          settings.lease(), e);
+    }
+  }
+
+  /** The handoff's transaction did not commit: its room is free again. */
+  public void withdraw(Handoff handoff) {
+    dispatch.cancel(handoff.reservation);
   }
 
   /**

@@ -48,6 +48,11 @@ final class Dispatch {
   // hanging host's rows are not claimed and handed back over and over.
   private final Set<String> saturated = new HashSet<>();
   private volatile boolean roomBound;
+  // Room promised to the relay's fresh deliveries, not yet taken up (guarded by queues).
+  private int reserved;
+  // Whether the last claim found fewer due rows than it had room for, with no host left out: no
+  // backlog to keep order with, so fresh deliveries may be handed straight to this worker.
+  private volatile boolean caughtUp;
 
   /** The collaborators, fixed for the worker's life; wake is called when more can be claimed. */
   record Parts(String workerId, DeliverySettings settings, Clock clock, ClaimDueDeliveries claim,
@@ -63,6 +68,15 @@ final class Dispatch {
   /** An attempt in flight: cancelling it disposes its subscription, even one set later. */
   private record Running(CompletableFuture<Outcome> done, Disposable.Swap subscription) {}
 
+  /**
+   * Room reserved for deliveries about to be created due now: at most {@code room} of them, none
+   * to the hosts left out, at most {@code perHost} to any one host.
+   */
+  record Reservation(int room, List<String> skipHosts, int perHost) {}
+
+  /** The hosts started for, and each delivery's outcome to come. */
+  private record Started(Set<String> hosts, List<CompletableFuture<Outcome>> outcomes) {}
+
   Dispatch(Parts parts, Slots slots, Recorder recorder) {
     this.parts = parts;
     this.slots = slots;
@@ -70,69 +84,139 @@ final class Dispatch {
   }
 
   Batch next() throws SQLException {
-    int room;
-    List<String> skip = new ArrayList<>();
+    int limit;
+    List<String> skip;
     synchronized (queues) {
-      room = slots.free() - queues.size();
-      for (String host : slots.hosts()) {
-        if (crowded(host)) {
-          skip.add(host);
-        }
-      }
-      for (String host : queues.hosts()) {
-        if (!skip.contains(host) && crowded(host)) {
-          skip.add(host);
-        }
-      }
+      limit = Math.min(slots.free() - queues.size() - reserved, parts.settings().batchSize());
+      skip = crowdedHosts();
+      // The claim's room is reserved while it runs, so that the relay cannot promise it too.
+      reserved += Math.max(limit, 0);
     }
-    int limit = Math.min(room, parts.settings().batchSize());
     roomBound = limit < parts.settings().batchSize();
     skipped = Set.copyOf(skip);
     if (limit <= 0) {
+      caughtUp = false;
       return new Batch(0, false, List.of());
     }
-    Instant now = parts.clock().instant();
-    List<ClaimedDelivery> claimed = parts.claim().claim(parts.workerId(), now,
-        now.plus(parts.settings().lease()), limit, skip, crowdedAt());
-    Payloads payloads = new Payloads();
-    List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
-    long since = System.nanoTime();
-    Set<String> hosts = new HashSet<>();
-    for (ClaimedDelivery delivery : claimed) {
-      ClaimedDelivery.Webhook webhook = delivery.webhook();
-      if (webhook.deleted() || !webhook.enabled()) {
-        outcomes.add(dropped(delivery, webhook.deleted() ? "webhook deleted" : "webhook disabled"));
-        continue;
-      }
-      Payload payload;
-      try {
-        payload = payloads.of(delivery.event(), delivery.format(), delivery.fields());
-      } catch (RuntimeException e) {
-        outcomes.add(dropped(delivery, "could not render the body: " + e.getMessage()));
-        continue;
-      }
-      Waiting attempt = new Waiting(delivery, PostToTarget.hostOf(delivery.url()), payload,
-          since, new CompletableFuture<>());
-      outcomes.add(attempt.done());
-      hosts.add(attempt.host());
-      boolean start;
-      synchronized (queues) {
-        start = slots.tryAcquire(attempt.host());
-        if (!start) {
-          queues.add(attempt);
-        }
-      }
-      if (start) {
-        start(attempt);
-      }
+    List<ClaimedDelivery> claimed = List.of();
+    Started started;
+    try {
+      Instant now = parts.clock().instant();
+      claimed = parts.claim().claim(parts.workerId(), now,
+          now.plus(parts.settings().lease()), limit, skip, crowdedAt());
+      // With a host left out, its due rows are queued behind the ones it has, and fresh ones
+      // for it could not be handed over either: the room stays with the claim.
+      caughtUp = claimed.size() < limit && skip.isEmpty();
+    } finally {
+      started = start(claimed, limit);
     }
     boolean more = false;
     if (claimed.size() >= limit) {
       synchronized (queues) {
-        more = hosts.isEmpty() || !hosts.stream().allMatch(this::crowded);
+        more = started.hosts().isEmpty() || !started.hosts().stream().allMatch(this::crowded);
       }
     }
-    return new Batch(claimed.size(), more, outcomes);
+    return new Batch(claimed.size(), more, started.outcomes());
+  }
+
+  /** The hosts left out of claims now (guarded by queues). */
+  private List<String> crowdedHosts() {
+    List<String> skip = new ArrayList<>();
+    for (String host : slots.hosts()) {
+      if (crowded(host)) {
+        skip.add(host);
+      }
+    }
+    for (String host : queues.hosts()) {
+      if (!skip.contains(host) && crowded(host)) {
+        skip.add(host);
+      }
+    }
+    return skip;
+  }
+
+  /**
+   * Reserves room for fresh deliveries, which the caller claims for this worker inside the
+   * transaction that creates them and hands over with {@link #accept} once it commits (or gives
+   * back with {@link #cancel}). Only while the worker is caught up: with due rows queued,
+   * the oldest go first, through the claim, and while a host is left out of claims the room is
+   * kept for them. Null when there is a backlog, a host left out, or no room.
+   */
+  Reservation reserve() {
+    if (!caughtUp) {
+      return null;
+    }
+    synchronized (queues) {
+      int room = Math.min(slots.free() - queues.size() - reserved,
+          parts.settings().batchSize());
+      if (room <= 0) {
+        return null;
+      }
+      reserved += room;
+      return new Reservation(room, crowdedHosts(), crowdedAt());
+    }
+  }
+
+  /** Starts the deliveries claimed within the reservation (committed) and ends it. */
+  void accept(Reservation reservation, List<ClaimedDelivery> claimed) {
+    start(claimed, reservation.room());
+  }
+
+  /** Ends the reservation without deliveries. */
+  void cancel(Reservation reservation) {
+    start(List.of(), reservation.room());
+  }
+
+  /**
+   * Renders each claimed delivery and starts its attempt, or queues it for a slot to its host;
+   * one whose webhook is gone or disabled, or whose body cannot be rendered, is dropped. The
+   * deliveries were claimed within {@code reservedFor} of reserved room: each takes its share
+   * as it takes a slot or its place in a queue, and the rest is given back.
+   */
+  private Started start(List<ClaimedDelivery> claimed, int reservedFor) {
+    Payloads payloads = new Payloads();
+    List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
+    long since = System.nanoTime();
+    Set<String> hosts = new HashSet<>();
+    int unused = reservedFor;
+    try {
+      for (ClaimedDelivery delivery : claimed) {
+        ClaimedDelivery.Webhook webhook = delivery.webhook();
+        if (webhook.deleted() || !webhook.enabled()) {
+          outcomes.add(dropped(delivery,
+              webhook.deleted() ? "webhook deleted" : "webhook disabled"));
+          continue;
+        }
+        Payload payload;
+        try {
+          payload = payloads.of(delivery.event(), delivery.format(), delivery.fields());
+        } catch (RuntimeException e) {
+          outcomes.add(dropped(delivery, "could not render the body: " + e.getMessage()));
+          continue;
+        }
+        Waiting attempt = new Waiting(delivery, PostToTarget.hostOf(delivery.url()), payload,
+            since, new CompletableFuture<>());
+        outcomes.add(attempt.done());
+        hosts.add(attempt.host());
+        boolean start;
+        synchronized (queues) {
+          reserved--;
+          unused--;
+          start = slots.tryAcquire(attempt.host());
+          if (!start) {
+            queues.add(attempt);
+          }
+        }
+        if (start) {
+          start(attempt);
+        }
+      }
+    } finally {
+      synchronized (queues) {
+        reserved -= unused;
+      }
+    }
+    return new Started(hosts, outcomes);
   }
 
   /**

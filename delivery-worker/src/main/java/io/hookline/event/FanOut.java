@@ -24,8 +24,9 @@ import java.util.Set;
  * transaction and then leaves its row alone, so neither this transaction nor the caller's batch
  * is aborted by a unique violation.
  *
- * <p>Deliveries due at once NOTIFY {@code hookline_delivery} in the same transaction; callers in
- * the worker's process also signal {@code DeliveriesDue} after their commit, which is quicker.
+ * <p>Deliveries due at once NOTIFY {@code hookline_delivery} in the same transaction (unless the
+ * caller claims them itself); callers in the worker's process also signal {@code DeliveriesDue}
+ * after their commit, which is quicker.
  *
  * <p>A webhook disabled or deleted while this runs may still get a delivery from it (its row is
  * not locked, to keep concurrent events from queueing on it); the worker drops a delivery whose
@@ -80,7 +81,7 @@ public final class FanOut {
         -- wakes the workers of every process once this commits (deliveries due now only: later
         -- ones are found by their poll); repeats within one transaction are folded into one
         SELECT pg_notify('hookline_delivery', '')
-         WHERE EXISTS (SELECT 1 FROM fanned f WHERE f.next_attempt_at <= f.created_at)
+         WHERE ?::boolean AND EXISTS (SELECT 1 FROM fanned f WHERE f.next_attempt_at <= f.created_at)
       ), counted AS (
         SELECT event_pk, count(*) AS deliveries,
                bool_or(next_attempt_at <= created_at) AS due_now
@@ -135,6 +136,7 @@ public final class FanOut {
       for (int c = 0; c < columns.length; c++) {
         statement.setArray(c + 1, connection.createArrayOf("text", columns[c]));
       }
+      statement.setBoolean(columns.length + 1, true);
       List<Key> keys = events.stream().map(e -> new Key(e.tenantId(), e.id())).toList();
       return stored(statement, keys).events();
     }
@@ -153,6 +155,15 @@ public final class FanOut {
    */
   public static List<Optional<Stored>> storeFromOutbox(Connection connection,
       List<FromOutbox> rows) throws SQLException {
+    return storeFromOutbox(connection, rows, true);
+  }
+
+  /**
+   * As {@link #storeFromOutbox(Connection, List)}; without {@code notify}, deliveries due now
+   * NOTIFY nobody: the caller claims them itself, and NOTIFYs for any it leaves.
+   */
+  public static List<Optional<Stored>> storeFromOutbox(Connection connection,
+      List<FromOutbox> rows, boolean notify) throws SQLException {
     if (rows.isEmpty()) {
       return List.of();
     }
@@ -169,6 +180,7 @@ public final class FanOut {
       statement.setArray(1, connection.createArrayOf("bigint", outboxIds));
       statement.setArray(2, connection.createArrayOf("text", ids));
       statement.setArray(3, connection.createArrayOf("text", createdAt));
+      statement.setBoolean(4, notify);
       List<Key> keys = rows.stream().map(r -> new Key(r.tenantId(), r.id())).toList();
       Answer answer = stored(statement, keys);
       if (answer.given() != n) {

@@ -1,6 +1,9 @@
 package io.hookline.outbox;
 
+import io.hookline.claim.ClaimDueDeliveries;
+import io.hookline.claim.ClaimedDelivery;
 import io.hookline.delivery.DeliveriesDue;
+import io.hookline.delivery.DeliveryWorker;
 import io.hookline.event.EventLimits;
 import io.hookline.event.FanOut;
 import io.hookline.event.NewEvent;
@@ -17,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,11 +81,15 @@ public final class OutboxRelay {
   private final MeterRegistry meters;
   private final Counter eventsIn;
   private final DeliveriesDue due;
+  private final DeliveryWorker worker;
+  private final ClaimDueDeliveries claim;
 
   OutboxRelay(DataSource dataSource, DataSourceResolver resolver, EventLimits limits,
       OutboxSettings settings, JsonMapper json, Clock clock, MeterRegistry meters,
-      DeliveriesDue due) {
+      DeliveriesDue due, DeliveryWorker worker, ClaimDueDeliveries claim) {
     this.due = due;
+    this.worker = worker;
+    this.claim = claim;
     // The raw pool: the relay commits its own transactions.
     this.dataSource = resolver.resolve(dataSource);
     this.limits = limits;
@@ -100,15 +108,25 @@ public final class OutboxRelay {
    * rows it claimed (fewer than the batch size: the outbox is drained for now).
    */
   public int relayOnce() throws SQLException {
-    Relayed relayed;
+    Relayed relayed = null;
+    // Room in this process's worker for the deliveries about to be made, if it is caught up.
+    Optional<DeliveryWorker.Handoff> handoff = worker.offer();
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        relayed = relay(connection);
+        Relayed done = relay(connection, handoff);
         connection.commit();
+        relayed = done;
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
+      }
+    } finally {
+      // Committed: the claimed deliveries start now; otherwise the room is free again.
+      if (handoff.isPresent() && relayed != null) {
+        worker.handOver(handoff.get(), relayed.handedOver());
+      } else {
+        handoff.ifPresent(worker::withdraw);
       }
     }
     if (relayed.dueNow()) {
@@ -125,9 +143,15 @@ public final class OutboxRelay {
     return settings.batchSize();
   }
 
-  private record Relayed(int claimed, int stored, boolean dueNow, List<String> rejections) {}
+  /**
+   * What a relay transaction did: rows claimed, events stored, whether deliveries due now were
+   * left for the worker's claim, rejection reasons, deliveries claimed for the handoff.
+   */
+  private record Relayed(int claimed, int stored, boolean dueNow, List<String> rejections,
+      List<ClaimedDelivery> handedOver) {}
 
-  private Relayed relay(Connection connection) throws SQLException {
+  private Relayed relay(Connection connection, Optional<DeliveryWorker.Handoff> handoff)
+      throws SQLException {
     List<OutboxRow> rows = claim(connection);
     List<Long> relayed = new ArrayList<>();
     List<String> rejectionCodes = new ArrayList<>();
@@ -159,13 +183,21 @@ public final class OutboxRelay {
       }
     }
     // One statement stores the whole batch's events and deliveries.
-    List<Optional<FanOut.Stored>> fanned = FanOut.storeFromOutbox(connection, events);
+    List<Optional<FanOut.Stored>> fanned =
+        FanOut.storeFromOutbox(connection, events, handoff.isEmpty());
     int stored = 0;
     boolean dueNow = false;
+    List<Long> dueEvents = new ArrayList<>();
+    int dueDeliveries = 0;
     for (int i = 0; i < fanned.size(); i++) {
       if (fanned.get(i).isPresent()) {
+        FanOut.Stored event = fanned.get(i).get();
         stored++;
-        dueNow |= fanned.get(i).get().dueNow();
+        dueNow |= event.dueNow();
+        if (event.dueNow()) {
+          dueEvents.add(event.pk());
+          dueDeliveries += event.deliveries();
+        }
       } else {
         LOG.info("Outbox row {}: tenant {} already has event {}; relayed without a second one",
             relayed.get(i), accepted.get(i).tenantId(), events.get(i).id());
@@ -177,7 +209,23 @@ public final class OutboxRelay {
         delete.executeUpdate();
       }
     }
-    return new Relayed(rows.size(), stored, dueNow, rejectionCodes);
+    List<ClaimedDelivery> handedOver = List.of();
+    if (handoff.isPresent() && dueNow) {
+      DeliveryWorker.Handoff h = handoff.get();
+      // after the events' times, which the deliveries are due by
+      Instant now = clock.instant();
+      handedOver = claim.claimFresh(connection, h.workerId(), now, h.leaseUntil(now),
+          dueEvents, h.room(), h.skipHosts(), h.perHost());
+      // Deliveries due now that the handoff had no room for (or delayed ones of the same
+      // events, which costs a needless look): wake the workers, as FanOut would have.
+      dueNow = handedOver.size() < dueDeliveries;
+      if (dueNow) {
+        try (Statement notify = connection.createStatement()) {
+          notify.execute("SELECT pg_notify('" + DeliveriesDue.CHANNEL + "', '')");
+        }
+      }
+    }
+    return new Relayed(rows.size(), stored, dueNow, rejectionCodes, handedOver);
   }
 
   private List<OutboxRow> claim(Connection connection) throws SQLException {

@@ -29,6 +29,11 @@ public final class Fixtures {
     update("INSERT INTO hookline.tenant (id, name) VALUES (?, 'Test')", tenant);
   }
 
+  /** The tenant every row of these fixtures belongs to. */
+  public String tenant() {
+    return tenant;
+  }
+
   public String webhook() {
     return webhook(SECRET, null, "{}");
   }

@@ -11,6 +11,8 @@ import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.hookline.claim.ClaimDueDeliveries;
+import io.hookline.delivery.DeliveryWorker;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -67,6 +69,10 @@ class OutboxConcurrencyTest implements TestPropertyProvider {
   Clock clock;
   @Inject
   MeterRegistry meters;
+  @Inject
+  DeliveryWorker worker;
+  @Inject
+  ClaimDueDeliveries claim;
   @Property(name = "datasources.default.url")
   String url;
   @Property(name = "datasources.default.username")
@@ -98,7 +104,7 @@ class OutboxConcurrencyTest implements TestPropertyProvider {
     String other = db.tenant();
     db.webhook(other, "*", "https://other.example/hook");
     OutboxRelay second = new OutboxRelay(dataSource, resolver, limits, settings, json, clock,
-        meters, new DeliveriesDue());
+        meters, new DeliveriesDue(), worker, claim);
 
     ExecutorService threads = Executors.newFixedThreadPool(WRITERS + 2);
     try {
