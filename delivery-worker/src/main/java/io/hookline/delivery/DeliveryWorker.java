@@ -114,8 +114,8 @@ public class DeliveryWorker {
 
   /**
    * Room for fresh deliveries, reserved until {@link #handOver} or {@link #withdraw}; empty
-   * while the loop is not running, the worker has no room, or due deliveries wait in the queue
-   * (those go first, oldest first, through the claim).
+   * while the loop is not running, the worker has no room, due deliveries wait in the queue
+   * (those go first, oldest first, through the claim) or its last claim left a host out.
    */
   public Optional<Handoff> offer() {
     if (!running) {
