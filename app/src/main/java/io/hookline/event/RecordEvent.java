@@ -1,6 +1,10 @@
 package io.hookline.event;
 
+import io.hookline.claim.ClaimDueDeliveries;
+import io.hookline.claim.ClaimedDelivery;
 import io.hookline.delivery.DeliveriesDue;
+import io.hookline.delivery.DeliverySettings;
+import io.hookline.delivery.DeliveryWorker;
 import io.hookline.identity.PublicId;
 import io.hookline.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
@@ -19,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -50,10 +55,18 @@ final class RecordEvent {
   private final Clock clock;
   private final Counter eventsIn;
   private final DeliveriesDue due;
+  private final DeliveryWorker worker;
+  private final ClaimDueDeliveries claim;
+  private final int handoffRoom;
 
   RecordEvent(DataSource dataSource, DataSourceResolver resolver, EventEnvelopes envelopes,
-      JsonMapper json, Clock clock, MeterRegistry meters, DeliveriesDue due) {
+      JsonMapper json, Clock clock, MeterRegistry meters, DeliveriesDue due,
+      DeliveryWorker worker, ClaimDueDeliveries claim, DeliverySettings settings) {
     this.due = due;
+    this.worker = worker;
+    this.claim = claim;
+    // one event's deliveries, most often a few: a host's slots are plenty to ask for
+    this.handoffRoom = settings.maxPerHost();
     this.dataSource = resolver.resolve(dataSource);
     this.envelopes = envelopes;
     this.json = json;
@@ -65,20 +78,26 @@ final class RecordEvent {
   /** The stored event, and whether this request created it (else it repeats an earlier one). */
   record Outcome(Envelope envelope, boolean created) {}
 
-  /** {@code data} is the compact JSON of the request's data, already within the limit. */
+  /** What a transaction did: the outcome, and the deliveries it wrote claimed for the worker. */
+  private record Stored(Outcome outcome, List<ClaimedDelivery> handedOver, boolean dueNow) {}
+
+  /**
+   * {@code data} is the compact JSON of the request's data, already within the limit. When this
+   * process's worker is caught up, the event's deliveries due at once are written claimed for it
+   * and started once the transaction commits (see DeliveryWorker#offer), as the outbox relay's
+   * are.
+   */
   Outcome record(String tenant, IncomingEvent incoming, String data, @Nullable String key) {
     byte[] hash = key == null ? null : incoming.hash(json);
     for (int attempt = 1; ; attempt++) {
+      Optional<DeliveryWorker.Handoff> handoff = worker.offer(handoffRoom);
+      Stored stored = null;
       try (Connection connection = dataSource.getConnection()) {
         connection.setAutoCommit(false);
         try {
-          Outcome outcome = attempt(connection, tenant, incoming, data, key, hash);
+          Stored done = attempt(connection, tenant, incoming, data, key, hash, handoff);
           connection.commit();
-          if (outcome.created()) {
-            eventsIn.increment();
-            due.signal();
-          }
-          return outcome;
+          stored = done;
         } catch (SQLException | RuntimeException e) {
           connection.rollback();
           throw e;
@@ -91,18 +110,33 @@ final class RecordEvent {
           throw ProblemException.notFound("Tenant");
         }
         throw new IllegalStateException("Could not store an event", e);
+      } finally {
+        // Committed: the claimed deliveries start now; otherwise the room is free again.
+        if (handoff.isPresent() && stored != null) {
+          worker.handOver(handoff.get(), stored.handedOver());
+        } else {
+          handoff.ifPresent(worker::withdraw);
+        }
       }
+      if (stored.outcome().created()) {
+        eventsIn.increment();
+        if (stored.dueNow()) {
+          due.signal();
+        }
+      }
+      return stored.outcome();
     }
   }
 
-  private Outcome attempt(Connection connection, String tenant, IncomingEvent incoming,
-      String data, @Nullable String key, byte[] hash) throws SQLException {
+  private Stored attempt(Connection connection, String tenant, IncomingEvent incoming,
+      String data, @Nullable String key, byte[] hash, Optional<DeliveryWorker.Handoff> handoff)
+      throws SQLException {
     Instant now = clock.instant();
     Instant keysSince = now.minus(KEY_LIFETIME);
     if (key != null) {
       Optional<Outcome> repeat = repeatOf(connection, tenant, key, hash, keysSince);
       if (repeat.isPresent()) {
-        return repeat.get();
+        return new Stored(repeat.get(), List.of(), false);
       }
       try (PreparedStatement drop = connection.prepareStatement(DROP_EXPIRED_KEY)) {
         drop.setString(1, tenant);
@@ -112,8 +146,11 @@ final class RecordEvent {
       }
     }
     String id = incoming.id() == null ? PublicId.random("evt") : incoming.id();
-    Optional<FanOut.Stored> stored = FanOut.store(connection, new NewEvent(tenant, id,
-        incoming.name(), data, NewEvent.createdAt(clock), NewEvent.Source.API));
+    FanOut.ClaimFor claimFor = handoff.map(h -> new FanOut.ClaimFor(h.workerId(),
+        h.leaseUntil(clock.instant()), h.room(), h.skipHosts(), h.perHost())).orElse(null);
+    FanOut.Batch batch = FanOut.storeAll(connection, List.of(new NewEvent(tenant, id,
+        incoming.name(), data, NewEvent.createdAt(clock), NewEvent.Source.API)), claimFor);
+    Optional<FanOut.Stored> stored = batch.events().getFirst();
     EventEnvelopes.Found event = (stored.isPresent()
         ? envelopes.byPk(connection, stored.get().pk()) : envelopes.byId(connection, tenant, id))
         .orElseThrow(() -> new IllegalStateException("Event " + id + " vanished"));
@@ -127,7 +164,10 @@ final class RecordEvent {
         remember.executeUpdate();
       }
     }
-    return new Outcome(event.envelope(), stored.isPresent());
+    List<ClaimedDelivery> handedOver = handoff.isEmpty() ? List.of()
+        : claim.claimed(connection, handoff.get().workerId(), batch.claimed());
+    return new Stored(new Outcome(event.envelope(), stored.isPresent()), handedOver,
+        stored.map(FanOut.Stored::dueNow).orElse(false));
   }
 
   /** The first event of a live key; 409 when the key was used for a different request. */

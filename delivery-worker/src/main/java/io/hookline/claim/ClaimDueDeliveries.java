@@ -96,38 +96,13 @@ public final class ClaimDueDeliveries {
            LIMIT ?
       )""";
 
-  /**
-   * Deliveries the calling transaction has just created, due now: not visible to anybody else
-   * yet, so nothing is locked or skipped. Hosts left out get none, any other host at most its
-   * share, the rest stay pending for the claim.
-   */
-  private static final String FRESH = """
-      WITH due AS MATERIALIZED (
-          SELECT id FROM (
-              SELECT d.id, row_number() OVER (PARTITION BY d.host ORDER BY d.id) AS nth
-                FROM hookline.delivery d
-               WHERE d.event_pk = ANY (?) AND d.status = 'pending' AND d.next_attempt_at <= ?
-                 AND d.host <> ALL (?)
-          ) fresh
-           WHERE nth <= ?
-           ORDER BY id
-           LIMIT ?
-      )""";
-
   /** The host-by-host claim, for tests of its plan. */
   static String hostByHostClaim() {
     return HOST_BY_HOST + CLAIM;
   }
 
-  /** Marks what {@code due} holds as claimed and reads what sending needs, in one statement. */
-  private static final String CLAIM = """
-      , claimed AS (
-          UPDATE hookline.delivery d
-             SET status = 'sending', claimed_by = ?, claimed_until = ?, updated_at = ?
-           WHERE d.id IN (SELECT id FROM due)
-       RETURNING d.id, d.event_pk, d.webhook_id, d.destination_id, d.url, d.attempt_count,
-                 d.schedule_step, d.retry, d.next_trigger
-      )
+  /** What sending needs of each row {@code claimed} holds, with its event and webhook. */
+  private static final String READ = """
       SELECT c.id, c.url, c.attempt_count, c.schedule_step, c.retry, c.next_trigger,
              e.pk, e.id AS event_id, e.event, e.created_at,
              -- each event's data once per batch, however many webhooks it goes to
@@ -149,6 +124,31 @@ public final class ClaimDueDeliveries {
         JOIN hookline.destination dst ON dst.id = c.destination_id
        ORDER BY c.event_pk, c.id
       """;
+
+  /** Marks what {@code due} holds as claimed and reads what sending needs, in one statement. */
+  private static final String CLAIM = """
+      , claimed AS (
+          UPDATE hookline.delivery d
+             SET status = 'sending', claimed_by = ?, claimed_until = ?, updated_at = ?
+           WHERE d.id IN (SELECT id FROM due)
+       RETURNING d.id, d.event_pk, d.webhook_id, d.destination_id, d.url, d.attempt_count,
+                 d.schedule_step, d.retry, d.next_trigger
+      )
+      """ + READ;
+
+  /**
+   * Deliveries already claimed by the worker, by id: those the relay's fan-out wrote claimed
+   * (FanOut.ClaimFor), read inside the transaction that wrote them. Found by primary key only
+   * ('sending' through a sub-select, so that delivery_lease cannot qualify; see OLDEST_FIRST).
+   */
+  private static final String CLAIMED = """
+      WITH claimed AS (
+          SELECT d.id, d.event_pk, d.webhook_id, d.destination_id, d.url, d.attempt_count,
+                 d.schedule_step, d.retry, d.next_trigger
+            FROM hookline.delivery d
+           WHERE d.id = ANY (?) AND d.claimed_by = ? AND d.status = (SELECT 'sending')
+      )
+      """ + READ;
 
   /** With hosts left out, the first look reads this many batches of the oldest due rows. */
   public static final int WINDOW_BATCHES = 4;
@@ -252,30 +252,24 @@ public final class ClaimDueDeliveries {
   }
 
   /**
-   * Claims, inside the caller's transaction, deliveries of the given events that the same
-   * transaction created and that are due at {@code now}: the relay hands them straight to its
-   * worker once it commits. Other rows are never touched.
-   *
-   * @param eventPks the events whose deliveries may be claimed
-   * @param limit the most rows to claim
-   * @param skipHosts hosts whose deliveries are left pending
-   * @param perHost the most rows to claim for any one host
+   * Reads, inside the caller's transaction, what sending needs of deliveries claimed by the
+   * worker in that transaction (the relay's, born claimed), in the order a claim answers.
    */
-  public List<ClaimedDelivery> claimFresh(Connection connection, String workerId, Instant now,
-      Instant leaseUntil, Collection<Long> eventPks, int limit, Collection<String> skipHosts,
-      int perHost) throws SQLException {
+  public List<ClaimedDelivery> claimed(Connection connection, String workerId,
+      List<Long> ids) throws SQLException {
     List<ClaimedDelivery> claimed = new ArrayList<>();
-    if (eventPks.isEmpty() || limit <= 0) {
+    if (ids.isEmpty()) {
       return claimed;
     }
-    QueuePlans.byIndex(connection);
-    try (PreparedStatement fresh = connection.prepareStatement(FRESH + CLAIM)) {
-      fresh.setArray(1, connection.createArrayOf("bigint", eventPks.toArray()));
-      fresh.setObject(2, utc(now));
-      fresh.setArray(3, connection.createArrayOf("text", skipHosts.toArray(String[]::new)));
-      fresh.setInt(4, perHost);
-      fresh.setInt(5, limit);
-      read(fresh, 6, workerId, now, leaseUntil, claimed, new HashMap<>());
+    try (PreparedStatement read = connection.prepareStatement(CLAIMED)) {
+      read.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
+      read.setString(2, workerId);
+      Map<Long, EventData> events = new HashMap<>();
+      try (ResultSet rows = read.executeQuery()) {
+        while (rows.next()) {
+          claimed.add(read(rows, events));
+        }
+      }
     }
     return claimed;
   }

@@ -58,8 +58,8 @@ public class DeliveryMetrics {
         .publishPercentileHistogram()
         .register(registry);
     this.handedOver = Counter.builder("hookline.delivery.handed.over")
-        .description("Deliveries claimed in the transaction that created them (the outbox"
-            + " relay's) and started without a claim of their own")
+        .description("Deliveries created claimed for this worker (by the outbox relay or"
+            + " POST /events) and started without a claim of their own")
         .register(registry);
     Gauge.builder("hookline.delivery.queue.depth", due, AtomicLong::get)
         .description("Pending deliveries that are due now").register(registry);

@@ -71,8 +71,8 @@ public class DeliveryWorker {
   }
 
   /**
-   * Room for deliveries a caller is about to create due now, to be claimed for this worker in
-   * the caller's own transaction ({@link ClaimDueDeliveries#claimFresh}) and handed over once it
+   * Room for deliveries a caller is about to create due now, to be written already claimed for
+   * this worker by the caller's own transaction ({@code FanOut.ClaimFor}) and handed over once it
    * commits, so that they are sent without waiting for a claim of their own and its commit.
    */
   public static final class Handoff {
@@ -115,13 +115,22 @@ public class DeliveryWorker {
   /**
    * Room for fresh deliveries, reserved until {@link #handOver} or {@link #withdraw}; empty
    * while the loop is not running, the worker has no room, due deliveries wait in the queue
-   * (those go first, oldest first, through the claim) or its last claim left a host out.
+   * (those go first, oldest first, through the claim) or its last claim left a host out. At
+   * most a batch (batch-size): what a relay transaction may create.
    */
   public Optional<Handoff> offer() {
-    if (!running) {
+    return offer(settings.batchSize());
+  }
+
+  /**
+   * As {@link #offer()}, for at most {@code most} deliveries: a caller that creates few (one
+   * API event's) does not hold room other work could use while its transaction runs.
+   */
+  public Optional<Handoff> offer(int most) {
+    if (!running || most <= 0) {
       return Optional.empty();
     }
-    Dispatch.Reservation reservation = dispatch.reserve();
+    Dispatch.Reservation reservation = dispatch.reserve(most);
     if (reservation == null) {
       return Optional.empty();
     }

@@ -141,14 +141,16 @@ final class Dispatch {
    * back with {@link #cancel}). Only while the worker is caught up: with due rows queued,
    * the oldest go first, through the claim, and while a host is left out of claims the room is
    * kept for them. Null when there is a backlog, a host left out, or no room.
+   *
+   * @param most the most room wanted (a batch's worth is the most ever given)
    */
-  Reservation reserve() {
+  Reservation reserve(int most) {
     if (!caughtUp) {
       return null;
     }
     synchronized (queues) {
-      int room = Math.min(slots.free() - queues.size() - reserved,
-          parts.settings().batchSize());
+      int room = Math.min(Math.min(slots.free() - queues.size() - reserved,
+          parts.settings().batchSize()), most);
       if (room <= 0) {
         return null;
       }

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,9 +26,10 @@ import java.util.Set;
  * transaction and then leaves its row alone, so neither this transaction nor the caller's batch
  * is aborted by a unique violation.
  *
- * <p>Deliveries due at once NOTIFY {@code hookline_delivery} in the same transaction (unless the
- * caller claims them itself); callers in the worker's process also signal {@code DeliveriesDue}
- * after their commit, which is quicker.
+ * <p>Deliveries due at once NOTIFY {@code hookline_delivery} in the same transaction, unless they
+ * are born claimed ({@link ClaimFor}: the outbox relay hands them straight to its own worker);
+ * callers in the worker's process also signal {@code DeliveriesDue} after their commit, which is
+ * quicker.
  *
  * <p>A webhook disabled or deleted while this runs may still get a delivery from it (its row is
  * not locked, to keep concurrent events from queueing on it); the worker drops a delivery whose
@@ -54,40 +57,80 @@ public final class FanOut {
           JOIN hookline.outbox o ON o.id = i.outbox_id
       )""";
   private static final String STORE = """
-      , stored AS (
+      , claim AS (
+        -- who the deliveries due at once are born claimed for (none: worker is null, room 0)
+        SELECT ?::text AS worker, ?::timestamptz AS lease_until, ?::int AS room,
+               ?::text[] AS skip_hosts, ?::int AS per_host
+      ), stored AS (
         INSERT INTO hookline.event (tenant_id, id, event, data, created_at, source)
         SELECT tenant_id, id, event, data::jsonb, created_at, source FROM input ORDER BY n
         ON CONFLICT (tenant_id, id) DO NOTHING
         RETURNING pk, tenant_id, id, event, created_at
-      ), fanned AS (
-        INSERT INTO hookline.delivery (tenant_id, event_pk, webhook_id, destination_id, url,
-            status, attempt_count, schedule_step, retry, next_trigger, next_attempt_at,
-            created_at, updated_at)
-        SELECT e.tenant_id, e.pk, w.id, d.id, d.url, 'pending', 0, 0, true, 'scheduled',
+      ), matched AS (
+        SELECT e.tenant_id, e.pk, w.id AS webhook_id, d.id AS destination_id, d.url, w.seq,
+               d.position, e.created_at,
                e.created_at + make_interval(secs => coalesce(w.delay_amount, 0)::float8
                    * CASE w.delay_unit WHEN 'minute' THEN 60 WHEN 'hour' THEN 3600
-                                       WHEN 'day' THEN 86400 ELSE 1 END),
-               e.created_at, e.created_at
+                                       WHEN 'day' THEN 86400 ELSE 1 END) AS due_at,
+               -- the host (as delivery.host will store it) of a delivery that may be claimed
+               CASE WHEN c.room > 0 AND coalesce(w.delay_amount, 0) = 0
+                    THEN hookline.url_host(d.url) END AS claim_host
           FROM stored e
+          CROSS JOIN claim c
           JOIN hookline.webhook w
             ON w.tenant_id = e.tenant_id AND w.enabled AND w.deleted_at IS NULL
           JOIN hookline.destination d ON d.webhook_id = w.id AND d.removed_at IS NULL
          WHERE w.event = e.event
             OR w.event = '*'
             OR (right(w.event, 2) = '.*' AND starts_with(e.event, left(w.event, -1)))
-         ORDER BY e.pk, w.seq, d.position
-        RETURNING event_pk, next_attempt_at, created_at
+      )""";
+  // Which deliveries are born claimed: with a claim, ranked within the claim's limits ...
+  private static final String RANKED = """
+      , within_host AS (
+        -- at most per_host of each host's deliveries due at once, none of the hosts left out
+        SELECT m.*, m.claim_host IS NOT NULL AND m.claim_host <> ALL (c.skip_hosts)
+                    AND row_number() OVER (PARTITION BY m.claim_host
+                                           ORDER BY m.pk, m.seq, m.position) <= c.per_host
+                    AS eligible
+          FROM matched m CROSS JOIN claim c
+      ), chosen AS (
+        -- and at most room of those in all, the first ones in the batch's order
+        SELECT h.*, h.eligible
+                    AND count(*) FILTER (WHERE h.eligible)
+                            OVER (ORDER BY h.pk, h.seq, h.position ROWS UNBOUNDED PRECEDING)
+                        <= c.room AS born_claimed
+          FROM within_host h CROSS JOIN claim c
+      )""";
+  // ... and without one, none (no window functions, no sorts for them)
+  private static final String UNRANKED = """
+      , chosen AS (SELECT m.*, false AS born_claimed FROM matched m)""";
+  private static final String WRITE = """
+      , fanned AS (
+        INSERT INTO hookline.delivery (tenant_id, event_pk, webhook_id, destination_id, url,
+            status, attempt_count, schedule_step, retry, next_trigger, next_attempt_at,
+            claimed_by, claimed_until, created_at, updated_at)
+        SELECT h.tenant_id, h.pk, h.webhook_id, h.destination_id, h.url,
+               CASE WHEN h.born_claimed THEN 'sending' ELSE 'pending' END, 0, 0, true,
+               'scheduled', h.due_at,
+               CASE WHEN h.born_claimed THEN c.worker END,
+               CASE WHEN h.born_claimed THEN c.lease_until END,
+               h.created_at, h.created_at
+          FROM chosen h CROSS JOIN claim c
+         ORDER BY h.pk, h.seq, h.position
+        RETURNING id, status, event_pk, next_attempt_at, created_at
       ), notified AS (
-        -- wakes the workers of every process once this commits (deliveries due now only: later
-        -- ones are found by their poll); repeats within one transaction are folded into one
+        -- wakes the workers of every process once this commits (deliveries left waiting for a
+        -- claim and due now only: later ones are found by their poll); repeats within one
+        -- transaction are folded into one
         SELECT pg_notify('hookline_delivery', '')
-         WHERE ?::boolean AND EXISTS (SELECT 1 FROM fanned f WHERE f.next_attempt_at <= f.created_at)
+         WHERE EXISTS (SELECT 1 FROM fanned f
+                        WHERE f.status = 'pending' AND f.next_attempt_at <= f.created_at)
       ), counted AS (
         SELECT event_pk, count(*) AS deliveries,
-               bool_or(next_attempt_at <= created_at) AS due_now
+               bool_or(status = 'pending' AND next_attempt_at <= created_at) AS due_now
           FROM fanned GROUP BY event_pk
       )
-      -- Three kinds of row, matched up with the input in Java. Joined here instead, the CTEs
+      -- Four kinds of row, matched up with the input in Java. Joined here instead, the CTEs
       -- can be planned as nested loops, every row against every row, when their sizes are not
       -- known (a generic plan assumes 10 rows): 98 of 114 ms for a batch of 500 outbox rows in
       -- psql. The 'n' row also runs the NOTIFY: a CTE that nothing reads is never run.
@@ -95,13 +138,33 @@ public final class FanOut {
       UNION ALL
       SELECT 'c', c.event_pk, NULL, NULL, c.deliveries, c.due_now FROM counted c
       UNION ALL
+      SELECT 's', f.id, NULL, NULL, NULL, NULL FROM fanned f WHERE f.status = 'sending'
+      UNION ALL
       SELECT 'n', NULL, NULL, NULL, (SELECT count(*) FROM input),
              (SELECT count(*) FROM notified) > 0""";
 
   private FanOut() {}
 
-  /** What was written: the event's key, how many deliveries it got, whether any is due now. */
+  /**
+   * What was written: the event's key, how many deliveries it got, whether any is due now and
+   * left waiting for a claim.
+   */
   public record Stored(long pk, int deliveries, boolean dueNow) {}
+
+  /**
+   * Deliveries due at once that are written already claimed ('sending', claimed_by the worker,
+   * leased until leaseUntil) instead of 'pending': at most {@code room} of them, in the batch's
+   * order, none to the hosts left out, at most {@code perHost} to any one host (hosts as
+   * delivery.host stores them). The rest are written pending as usual.
+   */
+  public record ClaimFor(String workerId, Instant leaseUntil, int room, List<String> skipHosts,
+      int perHost) {}
+
+  /**
+   * What a batch wrote: each row's event (as {@link #storeAll} answers) and the deliveries born
+   * claimed, in id order.
+   */
+  public record Batch(List<Optional<Stored>> events, List<Long> claimed) {}
 
   /**
    * Stores the event and its deliveries; empty when the tenant already has an event with this id
@@ -113,13 +176,22 @@ public final class FanOut {
   }
 
   /**
-   * Stores the events and their deliveries in one statement (the outbox relay's batches); each
-   * answer, in the events' order, is empty when the tenant already had an event with that id.
+   * Stores the events and their deliveries in one statement; each answer, in the events' order,
+   * is empty when the tenant already had an event with that id.
    */
   public static List<Optional<Stored>> storeAll(Connection connection, List<NewEvent> events)
       throws SQLException {
+    return storeAll(connection, events, null).events();
+  }
+
+  /**
+   * As {@link #storeAll(Connection, List)}; with {@code claim}, deliveries due at once are born
+   * claimed within its limits (and NOTIFY nobody); without, all are pending.
+   */
+  public static Batch storeAll(Connection connection, List<NewEvent> events, ClaimFor claim)
+      throws SQLException {
     if (events.isEmpty()) {
-      return List.of();
+      return new Batch(List.of(), List.of());
     }
     int n = events.size();
     String[][] columns = new String[6][n];
@@ -132,13 +204,14 @@ public final class FanOut {
       columns[4][i] = event.createdAt().toString();
       columns[5][i] = event.source().column();
     }
-    try (PreparedStatement statement = connection.prepareStatement(FROM_PARAMETERS + STORE)) {
+    try (PreparedStatement statement = connection.prepareStatement(FROM_PARAMETERS + store(claim))) {
       for (int c = 0; c < columns.length; c++) {
         statement.setArray(c + 1, connection.createArrayOf("text", columns[c]));
       }
-      statement.setBoolean(columns.length + 1, true);
+      claimFor(connection, statement, columns.length + 1, claim);
       List<Key> keys = events.stream().map(e -> new Key(e.tenantId(), e.id())).toList();
-      return stored(statement, keys).events();
+      Answer answer = stored(statement, keys);
+      return new Batch(answer.events(), answer.claimed());
     }
   }
 
@@ -151,21 +224,13 @@ public final class FanOut {
   /**
    * Stores the outbox rows' events and their deliveries in one statement, as
    * {@link #storeAll} does; each answer, in the rows' order, is empty when the tenant already had
-   * an event with that id.
+   * an event with that id. With {@code claim}, deliveries due at once are born claimed within
+   * its limits (and NOTIFY nobody); without, all are pending.
    */
-  public static List<Optional<Stored>> storeFromOutbox(Connection connection,
-      List<FromOutbox> rows) throws SQLException {
-    return storeFromOutbox(connection, rows, true);
-  }
-
-  /**
-   * As {@link #storeFromOutbox(Connection, List)}; without {@code notify}, deliveries due now
-   * NOTIFY nobody: the caller claims them itself, and NOTIFYs for any it leaves.
-   */
-  public static List<Optional<Stored>> storeFromOutbox(Connection connection,
-      List<FromOutbox> rows, boolean notify) throws SQLException {
+  public static Batch storeFromOutbox(Connection connection, List<FromOutbox> rows,
+      ClaimFor claim) throws SQLException {
     if (rows.isEmpty()) {
-      return List.of();
+      return new Batch(List.of(), List.of());
     }
     int n = rows.size();
     Long[] outboxIds = new Long[n];
@@ -176,27 +241,47 @@ public final class FanOut {
       ids[i] = rows.get(i).id();
       createdAt[i] = rows.get(i).createdAt().toString();
     }
-    try (PreparedStatement statement = connection.prepareStatement(FROM_OUTBOX + STORE)) {
+    try (PreparedStatement statement = connection.prepareStatement(FROM_OUTBOX + store(claim))) {
       statement.setArray(1, connection.createArrayOf("bigint", outboxIds));
       statement.setArray(2, connection.createArrayOf("text", ids));
       statement.setArray(3, connection.createArrayOf("text", createdAt));
-      statement.setBoolean(4, notify);
+      claimFor(connection, statement, 4, claim);
       List<Key> keys = rows.stream().map(r -> new Key(r.tenantId(), r.id())).toList();
       Answer answer = stored(statement, keys);
       if (answer.given() != n) {
         throw new IllegalStateException("Found " + answer.given() + " of " + n
             + " outbox rows: a row the relay locked is gone");
       }
-      return answer.events();
+      return new Batch(answer.events(), answer.claimed());
     }
+  }
+
+  /** The statement after its input: with a claim, deliveries are ranked for it. */
+  private static String store(ClaimFor claim) {
+    return STORE + (claim == null ? UNRANKED : RANKED) + WRITE;
+  }
+
+  /** Sets the claim CTE's five parameters from {@code first} on; null claims nothing. */
+  private static void claimFor(Connection connection, PreparedStatement statement, int first,
+      ClaimFor claim) throws SQLException {
+    statement.setString(first, claim == null ? null : claim.workerId());
+    statement.setObject(first + 1, claim == null ? null
+        : OffsetDateTime.ofInstant(claim.leaseUntil(), ZoneOffset.UTC));
+    statement.setInt(first + 2, claim == null ? 0 : Math.max(claim.room(), 0));
+    statement.setArray(first + 3, connection.createArrayOf("text",
+        claim == null ? new String[0] : claim.skipHosts().toArray(String[]::new)));
+    statement.setInt(first + 4, claim == null ? 0 : claim.perHost());
   }
 
   private record Key(String tenantId, String id) {}
 
   private record Fanned(int deliveries, boolean dueNow) {}
 
-  /** Each event's answer in the input's order, and how many input rows the statement saw. */
-  private record Answer(List<Optional<Stored>> events, long given) {}
+  /**
+   * Each event's answer in the input's order, how many input rows the statement saw, and the
+   * deliveries born claimed.
+   */
+  private record Answer(List<Optional<Stored>> events, long given, List<Long> claimed) {}
 
   /**
    * Matches the statement's rows up with the input: an event stored for a key answers its first
@@ -207,11 +292,13 @@ public final class FanOut {
     Map<Key, Long> pks = new HashMap<>();
     Map<Long, Fanned> fanned = new HashMap<>();
     long given = -1;
+    List<Long> claimed = new ArrayList<>();
     try (ResultSet rows = statement.executeQuery()) {
       while (rows.next()) {
         switch (rows.getString(1)) {
           case "e" -> pks.put(new Key(rows.getString(3), rows.getString(4)), rows.getLong(2));
           case "c" -> fanned.put(rows.getLong(2), new Fanned(rows.getInt(5), rows.getBoolean(6)));
+          case "s" -> claimed.add(rows.getLong(2));
           default -> given = rows.getLong(5);
         }
       }
@@ -224,6 +311,7 @@ public final class FanOut {
       events.add(pk == null ? Optional.empty()
           : Optional.of(new Stored(pk, f.deliveries(), f.dueNow())));
     }
-    return new Answer(events, given);
+    claimed.sort(null);
+    return new Answer(events, given, claimed);
   }
 }

@@ -20,7 +20,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,7 +144,7 @@ public final class OutboxRelay {
 
   /**
    * What a relay transaction did: rows claimed, events stored, whether deliveries due now were
-   * left for the worker's claim, rejection reasons, deliveries claimed for the handoff.
+   * left for the workers' claims, rejection reasons, deliveries written claimed for the handoff.
    */
   private record Relayed(int claimed, int stored, boolean dueNow, List<String> rejections,
       List<ClaimedDelivery> handedOver) {}
@@ -182,22 +181,18 @@ public final class OutboxRelay {
         reject.executeBatch();
       }
     }
-    // One statement stores the whole batch's events and deliveries.
-    List<Optional<FanOut.Stored>> fanned =
-        FanOut.storeFromOutbox(connection, events, handoff.isEmpty());
+    // One statement stores the whole batch's events and deliveries; with room in this
+    // process's worker, those due at once are written claimed for it, up to that room.
+    FanOut.ClaimFor claimFor = handoff.map(h -> new FanOut.ClaimFor(h.workerId(),
+        h.leaseUntil(clock.instant()), h.room(), h.skipHosts(), h.perHost())).orElse(null);
+    FanOut.Batch batch = FanOut.storeFromOutbox(connection, events, claimFor);
+    List<Optional<FanOut.Stored>> fanned = batch.events();
     int stored = 0;
     boolean dueNow = false;
-    List<Long> dueEvents = new ArrayList<>();
-    int dueDeliveries = 0;
     for (int i = 0; i < fanned.size(); i++) {
       if (fanned.get(i).isPresent()) {
-        FanOut.Stored event = fanned.get(i).get();
         stored++;
-        dueNow |= event.dueNow();
-        if (event.dueNow()) {
-          dueEvents.add(event.pk());
-          dueDeliveries += event.deliveries();
-        }
+        dueNow |= fanned.get(i).get().dueNow();
       } else {
         LOG.info("Outbox row {}: tenant {} already has event {}; relayed without a second one",
             relayed.get(i), accepted.get(i).tenantId(), events.get(i).id());
@@ -209,22 +204,8 @@ public final class OutboxRelay {
         delete.executeUpdate();
       }
     }
-    List<ClaimedDelivery> handedOver = List.of();
-    if (handoff.isPresent() && dueNow) {
-      DeliveryWorker.Handoff h = handoff.get();
-      // after the events' times, which the deliveries are due by
-      Instant now = clock.instant();
-      handedOver = claim.claimFresh(connection, h.workerId(), now, h.leaseUntil(now),
-          dueEvents, h.room(), h.skipHosts(), h.perHost());
-      // Deliveries due now that the handoff had no room for (or delayed ones of the same
-      // events, which costs a needless look): wake the workers, as FanOut would have.
-      dueNow = handedOver.size() < dueDeliveries;
-      if (dueNow) {
-        try (Statement notify = connection.createStatement()) {
-          notify.execute("SELECT pg_notify('" + DeliveriesDue.CHANNEL + "', '')");
-        }
-      }
-    }
+    List<ClaimedDelivery> handedOver = handoff.isEmpty() ? List.of()
+        : claim.claimed(connection, handoff.get().workerId(), batch.claimed());
     return new Relayed(rows.size(), stored, dueNow, rejectionCodes, handedOver);
   }
 

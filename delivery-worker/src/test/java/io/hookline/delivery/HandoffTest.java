@@ -9,6 +9,7 @@ import static org.mockserver.model.HttpResponse.response;
 import io.hookline.claim.ClaimDueDeliveries;
 import io.hookline.claim.ClaimedDelivery;
 import io.hookline.claim.ReleaseClaims;
+import io.hookline.event.FanOut;
 import io.hookline.send.PostToTarget;
 import io.hookline.send.Slots;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The relay's handoff: deliveries created due now are claimed in the transaction that creates
- * them and started by this process's worker once it commits, without a claim of their own, but
- * only within the worker's room, its hosts' shares, and while no older due rows wait.
+ * The relay's handoff: deliveries created due now are written claimed by the transaction that
+ * creates them and started by this process's worker once it commits, without a claim of their
+ * own, but only within the worker's room, its hosts' shares, and while no older due rows wait.
  */
 @MicronautTest(transactional = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -59,49 +60,86 @@ class HandoffTest extends WorkerTest {
   }
 
   @Test
-  void theFreshClaimTakesOnlyTheGivenEventsDueRowsWithinTheHostsShares() throws Exception {
+  void deliveriesDueAtOnceAreWrittenClaimedWithinTheRoomAndEachHostsShare() throws Exception {
     String webhook = db.webhook();
-    long a1 = db.destination(webhook, "json", "http://a.example/1");
-    long a2 = db.destination(webhook, "json", "http://A.example:8080/2");
-    long a3 = db.destination(webhook, "json", "http://a.example/3");
-    long b = db.destination(webhook, "json", "https://b.example/");
-    long skipped = db.destination(webhook, "json", "https://skip.example/");
-    long fresh = db.event("evt_fresh", "order.paid", "{\"n\": 1}", START);
-    long other = db.event("evt_other", "order.paid", "{\"n\": 2}", START.minusSeconds(5));
-    long first = db.delivery(fresh, webhook, a1, START);
-    long second = db.delivery(fresh, webhook, a2, START);
-    long third = db.delivery(fresh, webhook, a3, START);
-    long toB = db.delivery(fresh, webhook, b, START);
-    long toSkipped = db.delivery(fresh, webhook, skipped, START);
-    long later = db.delivery(fresh, webhook, b, START.plusSeconds(60));
-    long otherEvent = db.delivery(other, webhook, b, START.minusSeconds(5));
+    db.destination(webhook, "json", "http://a.example/1");
+    db.destination(webhook, "json", "http://user@A.example:8080/2");
+    db.destination(webhook, "json", "http://a.example/3");
+    db.destination(webhook, "json", "https://b.example/");
+    db.destination(webhook, "json", "https://skip.example/");
+    String delayed = db.webhook();
+    db.update("UPDATE hookline.webhook SET delay_amount = 1, delay_unit = 'minute' WHERE id = ?",
+        delayed);
+    db.destination(delayed, "json", "https://c.example/");
 
-    List<ClaimedDelivery> claimed;
+    FanOut.Batch batch;
+    List<ClaimedDelivery> handed;
     try (Connection connection = resolver.resolve(dataSource).getConnection()) {
       connection.setAutoCommit(false);
-      claimed = claim.claimFresh(connection, "w1", START, LEASE, List.of(fresh), 10,
-          List.of("skip.example"), 2);
+      batch = FanOut.storeFromOutbox(connection, List.of(outbox("evt_first"),
+          outbox("evt_second")), new FanOut.ClaimFor("w1", LEASE, 3, List.of("skip.example"), 2));
+      handed = claim.claimed(connection, "w1", batch.claimed());
       connection.commit();
     }
 
-    // a.example's share is two (its third waits), skip.example is left out, the later
-    // delivery is not due, and the other event was not given
-    assertThat(claimed).extracting(ClaimedDelivery::id).containsExactlyInAnyOrder(first,
-        second, toB);
-    assertThat(claimed).allSatisfy(c -> assertThat(c.event().id()).isEqualTo("evt_fresh"));
-    assertThat(db.delivery(first)).containsEntry("status", "sending")
-        .containsEntry("claimed_by", "w1").containsEntry("claimed_until", LEASE);
-    for (long left : List.of(third, toSkipped, later, otherEvent)) {
-      assertThat(db.delivery(left)).containsEntry("status", "pending")
-          .containsEntry("claimed_by", null);
-    }
+    // In the batch's order: a.example's share is two (its third waits), skip.example is left
+    // out, c.example's webhook delays its deliveries, and the room of three is spent before the
+    // second event's b.example delivery.
+    List<Map<String, Object>> rows = db.rows("""
+        SELECT e.id AS event, d.url, d.status, d.claimed_by, d.claimed_until, d.id
+          FROM hookline.delivery d JOIN hookline.event e ON e.pk = d.event_pk
+         WHERE e.tenant_id = ? ORDER BY d.id""", db.tenant());
+    assertThat(rows).filteredOn(r -> r.get("status").equals("sending"))
+        .extracting(r -> r.get("event") + " " + r.get("url"))
+        .containsExactly("evt_first http://a.example/1", "evt_first http://user@A.example:8080/2",
+            "evt_first https://b.example/");
+    assertThat(rows).hasSize(12).allSatisfy(r -> {
+      boolean sending = r.get("status").equals("sending");
+      assertThat(r.get("status")).isIn("sending", "pending");
+      assertThat(r.get("claimed_by")).isEqualTo(sending ? "w1" : null);
+      assertThat(r.get("claimed_until")).isEqualTo(sending ? LEASE : null);
+    });
+    List<Object> sendingIds = rows.stream().filter(r -> r.get("status").equals("sending"))
+        .map(r -> r.get("id")).toList();
+    assertThat(batch.claimed()).containsExactlyElementsOf(sendingIds.stream()
+        .map(id -> ((Number) id).longValue()).toList());
+    assertThat(handed).extracting(ClaimedDelivery::id)
+        .containsExactlyElementsOf(batch.claimed());
+    assertThat(handed).allSatisfy(c -> assertThat(c.event().id()).isEqualTo("evt_first"));
+    // both events still have deliveries due now that wait for a claim
+    assertThat(batch.events()).allSatisfy(e -> assertThat(e.orElseThrow().dueNow()).isTrue());
 
+    // without a claim (the API, or no room) every delivery is written pending
     try (Connection connection = resolver.resolve(dataSource).getConnection()) {
       connection.setAutoCommit(false);
-      assertThat(claim.claimFresh(connection, "w1", START, LEASE, List.of(fresh), 1, List.of(),
-          2)).extracting(ClaimedDelivery::id).containsExactly(third);
+      FanOut.Batch unclaimed = FanOut.storeFromOutbox(connection, List.of(outbox("evt_third")),
+          null);
       connection.commit();
+      assertThat(unclaimed.claimed()).isEmpty();
     }
+    assertThat(db.queryLong("SELECT count(*) FROM hookline.delivery d JOIN hookline.event e"
+        + " ON e.pk = d.event_pk WHERE e.id = 'evt_third' AND d.status = 'pending'"
+        + " AND d.claimed_by IS NULL")).isEqualTo(6);
+    // relayed by hand: what the relay would delete in its transaction
+    db.update("DELETE FROM hookline.outbox WHERE tenant_id = ?", db.tenant());
+  }
+
+  @Test
+  void theUrlHostFunctionAnswersWhatTheHostColumnStores() {
+    for (String url : List.of("http://a.example/1", "HTTPS://User:pw@B.Example:8443/x?y#z",
+        "http://[::1]:9/", "http://[2001:DB8::1]/", "https://c.example", "http://d.example?q",
+        "http://e.example#f", "mailto:nobody", "")) {
+      long id = db.pending(url, START);
+      assertThat(db.queryLong("SELECT count(*) FROM hookline.delivery"
+          + " WHERE id = ? AND host = hookline.url_host(url)", id)).as(url).isEqualTo(1);
+    }
+  }
+
+  /** An outbox row of the fixtures' tenant, to be relayed as the event {@code id}. */
+  private FanOut.FromOutbox outbox(String id) {
+    long row = db.queryLong("INSERT INTO hookline.outbox (tenant_id, event, data)"
+        + " VALUES (?, 'order.paid', '{\"n\": 1}') RETURNING id", db.tenant());
+    return new FanOut.FromOutbox(row, db.tenant(), id, START);
   }
 
   @Test
@@ -116,21 +154,24 @@ class HandoffTest extends WorkerTest {
     Dispatch dispatch = new Dispatch(new Dispatch.Parts("w-handoff", settings, clock, claim,
         release, post, classification, metrics, () -> { }), slots, recorder);
     try {
-      assertThat(dispatch.reserve()).as("before any claim").isNull();
+      assertThat(dispatch.reserve(BATCH)).as("before any claim").isNull();
 
       assertThat(dispatch.next().claimed()).isEqualTo(BATCH);
-      assertThat(dispatch.reserve()).as("after a full claim: due rows may be left").isNull();
+      assertThat(dispatch.reserve(BATCH)).as("after a full claim: due rows may be left").isNull();
 
       assertThat(dispatch.next().claimed()).isZero();
       // caught up: the free room, a batch at most per reservation
-      Dispatch.Reservation first = dispatch.reserve();
+      Dispatch.Reservation first = dispatch.reserve(BATCH);
       assertThat(first).isNotNull();
       assertThat(first.room()).isEqualTo(BATCH);
       assertThat(first.skipHosts()).isEmpty();
-      Dispatch.Reservation second = dispatch.reserve();
-      Dispatch.Reservation third = dispatch.reserve();
+      Dispatch.Reservation one = dispatch.reserve(1);
+      assertThat(one.room()).as("no more than asked").isEqualTo(1);
+      dispatch.cancel(one);
+      Dispatch.Reservation second = dispatch.reserve(BATCH);
+      Dispatch.Reservation third = dispatch.reserve(BATCH);
       assertThat(second.room() + third.room()).isEqualTo(MAX_IN_FLIGHT - 2 * BATCH);
-      assertThat(dispatch.reserve()).as("all room is promised").isNull();
+      assertThat(dispatch.reserve(BATCH)).as("all room is promised").isNull();
 
       // room promised to the relay is not claimed meanwhile
       long due = db.pending(url("/slow"), START.minusSeconds(1));
