@@ -146,8 +146,7 @@ final class RecordEvent {
       }
     }
     String id = incoming.id() == null ? PublicId.random("evt") : incoming.id();
-    FanOut.ClaimFor claimFor = handoff.map(h -> new FanOut.ClaimFor(h.workerId(),
-        h.leaseUntil(clock.instant()), h.room(), h.skipHosts(), h.perHost())).orElse(null);
+    FanOut.ClaimFor claimFor = handoff.map(h -> h.claimFor(clock.instant())).orElse(null);
     FanOut.Batch batch = FanOut.storeAll(connection, List.of(new NewEvent(tenant, id,
         incoming.name(), data, NewEvent.createdAt(clock), NewEvent.Source.API)), claimFor);
     Optional<FanOut.Stored> stored = batch.events().getFirst();

@@ -5,6 +5,7 @@ import io.hookline.claim.ClaimedDelivery;
 import io.hookline.claim.ExpiredLeases;
 import io.hookline.claim.ReleaseClaims;
 import io.hookline.claim.WorkerId;
+import io.hookline.event.FanOut;
 import io.hookline.send.PostToTarget;
 import io.hookline.send.Slots;
 import jakarta.annotation.PreDestroy;
@@ -109,6 +110,11 @@ public class DeliveryWorker {
     /** The most deliveries to claim for any one host. */
     public int perHost() {
       return reservation.perHost();
+    }
+
+    /** The limits to write fresh deliveries claimed within, for a claim made at {@code now}. */
+    public FanOut.ClaimFor claimFor(Instant now) {
+      return new FanOut.ClaimFor(workerId, leaseUntil(now), room(), skipHosts(), perHost());
     }
   }
 

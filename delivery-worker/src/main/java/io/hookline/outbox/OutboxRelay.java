@@ -183,8 +183,7 @@ public final class OutboxRelay {
     }
     // One statement stores the whole batch's events and deliveries; with room in this
     // process's worker, those due at once are written claimed for it, up to that room.
-    FanOut.ClaimFor claimFor = handoff.map(h -> new FanOut.ClaimFor(h.workerId(),
-        h.leaseUntil(clock.instant()), h.room(), h.skipHosts(), h.perHost())).orElse(null);
+    FanOut.ClaimFor claimFor = handoff.map(h -> h.claimFor(clock.instant())).orElse(null);
     FanOut.Batch batch = FanOut.storeFromOutbox(connection, events, claimFor);
     List<Optional<FanOut.Stored>> fanned = batch.events();
     int stored = 0;
