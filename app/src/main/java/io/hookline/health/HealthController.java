@@ -3,10 +3,11 @@ package io.hookline.health;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.jdbc.DataSourceResolver;
+import io.swagger.v3.oas.annotations.Operation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -27,6 +28,7 @@ final class HealthController {
   record Health(String status, String database) {}
 
   @Get
+  @Operation(summary = "Liveness and the database; needs no token", security = {})
   HttpResponse<Health> health() {
     try (Connection connection = dataSource.getConnection()) {
       if (connection.isValid(2)) {

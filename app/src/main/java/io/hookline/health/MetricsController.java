@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
+import io.swagger.v3.oas.annotations.Operation;
 
 /** Prometheus text format at /metrics (open, like /health: protect it by network). */
 @Controller("/metrics")
@@ -16,6 +17,8 @@ final class MetricsController {
 
   @Get
   @Produces("text/plain; version=0.0.4; charset=utf-8")
+  @Operation(summary = "Prometheus metrics; needs no token (protect it by network)",
+      security = {})
   String scrape() {
     return registry.scrape();
   }
