@@ -190,6 +190,36 @@ class HandoffTest extends WorkerTest {
   }
 
   @Test
+  void noRoomIsOfferedWhileTheLastClaimLeftAHostOut() throws Exception {
+    receiver.when(request().withPath("/crowded"))
+        .respond(response().withStatusCode(200).withDelay(TimeUnit.SECONDS, 30));
+    for (int i = 0; i < BATCH; i++) {
+      db.pending(url("/crowded"), START.minusSeconds(10 - i));
+    }
+    // one attempt at a time per host: its fill (three) is one running and two waiting
+    DeliverySettings onePerHost = new DeliverySettings(settings.timeout(),
+        settings.retrySchedule(), settings.retryJitter(), settings.maxRetryAfter(),
+        MAX_IN_FLIGHT, 1, settings.hostBusyDelay(), BATCH, settings.pollInterval(),
+        settings.leaseMargin(), settings.disableAfter(), settings.shutdownGrace(),
+        settings.queueMetricsInterval());
+    Slots slots = new Slots(MAX_IN_FLIGHT, 1);
+    Recorder recorder = new Recorder("w-crowded", writer, clock);
+    Dispatch dispatch = new Dispatch(new Dispatch.Parts("w-crowded", onePerHost, clock, claim,
+        release, post, classification, metrics, () -> { }), slots, recorder);
+    try {
+      assertThat(dispatch.next().claimed()).isEqualTo(BATCH);
+      // the next claim finds nothing else, but it left the crowded host out: its fresh
+      // deliveries could not be handed over, and due rows of it may wait in the queue
+      assertThat(dispatch.next().claimed()).isZero();
+      assertThat(dispatch.reserve(BATCH)).isNull();
+    } finally {
+      dispatch.cancelRunning();
+      dispatch.handBackWaiting();
+      recorder.close(5_000);
+    }
+  }
+
+  @Test
   void aFreshEventIsSentWithoutAClaimOfItsOwn() {
     receiver.when(request().withPath("/fresh/.*")).respond(response().withStatusCode(200));
     String webhook = db.webhook();
