@@ -135,6 +135,15 @@ class HandoffTest extends WorkerTest {
     }
   }
 
+  /** A batch of deliveries due to a path the receiver answers only after 30 s. */
+  private void batchDueToASlowHost(String path) {
+    receiver.when(request().withPath(path))
+        .respond(response().withStatusCode(200).withDelay(TimeUnit.SECONDS, 30));
+    for (int i = 0; i < BATCH; i++) {
+      db.pending(url(path), START.minusSeconds(10 - i));
+    }
+  }
+
   /** An outbox row of the fixtures' tenant, to be relayed as the event {@code id}. */
   private FanOut.FromOutbox outbox(String id) {
     long row = db.queryLong("INSERT INTO hookline.outbox (tenant_id, event, data)"
@@ -144,11 +153,7 @@ class HandoffTest extends WorkerTest {
 
   @Test
   void roomIsOfferedOnlyOnceTheClaimComesBackShortAndNeverTwice() throws Exception {
-    receiver.when(request().withPath("/slow"))
-        .respond(response().withStatusCode(200).withDelay(TimeUnit.SECONDS, 30));
-    for (int i = 0; i < BATCH; i++) {
-      db.pending(url("/slow"), START.minusSeconds(10 - i));
-    }
+    batchDueToASlowHost("/slow");
     Slots slots = new Slots(MAX_IN_FLIGHT, settings.maxPerHost());
     Recorder recorder = new Recorder("w-handoff", writer, clock);
     Dispatch dispatch = new Dispatch(new Dispatch.Parts("w-handoff", settings, clock, claim,
@@ -191,11 +196,7 @@ class HandoffTest extends WorkerTest {
 
   @Test
   void noRoomIsOfferedWhileTheLastClaimLeftAHostOut() throws Exception {
-    receiver.when(request().withPath("/crowded"))
-        .respond(response().withStatusCode(200).withDelay(TimeUnit.SECONDS, 30));
-    for (int i = 0; i < BATCH; i++) {
-      db.pending(url("/crowded"), START.minusSeconds(10 - i));
-    }
+    batchDueToASlowHost("/crowded");
     // one attempt at a time per host: its fill (three) is one running and two waiting
     DeliverySettings onePerHost = new DeliverySettings(settings.timeout(),
         settings.retrySchedule(), settings.retryJitter(), settings.maxRetryAfter(),
