@@ -144,6 +144,26 @@ public class DeliveryWorker {
   }
 
   /**
+   * Room for a relay working through a backlog in the outbox: given whether or not due rows
+   * wait in the queue, at most a host's fill, after waiting up to {@code wait} for room and for
+   * busy hosts to take more (see {@code Dispatch.reserveForBacklog}). Empty when the time is up,
+   * the loop is not running or the thread is interrupted.
+   */
+  public Optional<Handoff> offerForBacklog(int most, Duration wait) {
+    if (!running || most <= 0) {
+      return Optional.empty();
+    }
+    try {
+      Dispatch.Reservation reservation = dispatch.reserveForBacklog(most, wait.toNanos());
+      return reservation == null ? Optional.empty()
+          : Optional.of(new Handoff(reservation, workerId, settings.lease()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Starts the deliveries claimed within the handoff, whose transaction committed. Once the
    * worker is stopping they are handed back to the queue instead.
    */
@@ -249,6 +269,7 @@ public class DeliveryWorker {
       running = false;
       stopping = loop;
     }
+    dispatch.stopOffering();
     due.signal();
     if (stopping != null) {
       stopping.join(settings.pollInterval().toMillis() + 10_000);

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -53,6 +54,10 @@ final class Dispatch {
   // Whether the last claim found fewer due rows than it had room for, with no host left out: no
   // backlog to keep order with, so fresh deliveries may be handed straight to this worker.
   private volatile boolean caughtUp;
+  // Relays waiting in reserveForBacklog on queues' monitor; room freed wakes them.
+  private volatile int backlogWaiters;
+  // Set when the worker stops: relays no longer wait for room (guarded by queues).
+  private boolean closing;
 
   /** The collaborators, fixed for the worker's life; wake is called when more can be claimed. */
   record Parts(String workerId, DeliverySettings settings, Clock clock, ClaimDueDeliveries claim,
@@ -92,7 +97,6 @@ final class Dispatch {
       // The claim's room is reserved while it runs, so that the relay cannot promise it too.
       reserved += Math.max(limit, 0);
     }
-    roomBound = limit < parts.settings().batchSize();
     skipped = Set.copyOf(skip);
     if (limit <= 0) {
       caughtUp = false;
@@ -107,6 +111,9 @@ final class Dispatch {
       // With a host left out, its due rows are queued behind the ones it has, and fresh ones
       // for it could not be handed over either: the room stays with the claim.
       caughtUp = claimed.size() < limit && skip.isEmpty();
+      // Only a claim that filled its room may have left due rows for room freed later; one
+      // that came back short is woken by new due rows or a host no longer left out instead.
+      roomBound = limit < parts.settings().batchSize() && claimed.size() >= limit;
     } finally {
       started = start(claimed, limit);
     }
@@ -156,6 +163,56 @@ final class Dispatch {
       }
       reserved += room;
       return new Reservation(room, crowdedHosts(), crowdedAt());
+    }
+  }
+
+  /**
+   * Room for a relay working through a backlog in the outbox, whose fresh deliveries would
+   * otherwise all be written pending and claimed again by this worker: whether or not it is
+   * caught up, at most {@code most} and a host's fill (the relay then takes no more outbox rows
+   * than that, so a backlog of one host's events is handed over whole). Waits up to
+   * {@code waitNanos} while there is no room, or while a host that answers (not handed back for
+   * waiting too long) has its fill, since that host's fresh deliveries could not be handed over;
+   * hosts handed back are left out of the reservation instead. Null when the time is up.
+   */
+  Reservation reserveForBacklog(int most, long waitNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + waitNanos;
+    synchronized (queues) {
+      while (!closing) {
+        int room = Math.min(Math.min(slots.free() - queues.size() - reserved,
+            parts.settings().batchSize()), Math.min(most, crowdedAt()));
+        List<String> skip = crowdedHosts();
+        if (room > 0 && saturated.containsAll(skip)) {
+          reserved += room;
+          return new Reservation(room, skip, crowdedAt());
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return null;
+        }
+        backlogWaiters++;
+        try {
+          TimeUnit.NANOSECONDS.timedWait(queues, left);
+        } finally {
+          backlogWaiters--;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** The worker is stopping: relays waiting for room stop waiting, and none waits again. */
+  void stopOffering() {
+    synchronized (queues) {
+      closing = true;
+      queues.notifyAll();
+    }
+  }
+
+  /** Wakes relays waiting for room (guarded by queues). */
+  private void roomChanged() {
+    if (backlogWaiters > 0) {
+      queues.notifyAll();
     }
   }
 
@@ -216,6 +273,7 @@ final class Dispatch {
     } finally {
       synchronized (queues) {
         reserved -= unused;
+        roomChanged();
       }
     }
     return new Started(hosts, outcomes);
@@ -301,6 +359,7 @@ final class Dispatch {
         saturated.remove(attempt.host());
       }
       claimable = (crowded || skipped.contains(attempt.host())) && !crowded(attempt.host());
+      roomChanged();
     }
     if (next != null) {
       start(next);
@@ -313,6 +372,11 @@ final class Dispatch {
   /** The outcome is written: when the last claim was cut short for room, claim again. */
   private void done() {
     slots.done();
+    if (backlogWaiters > 0) {
+      synchronized (queues) {
+        roomChanged();
+      }
+    }
     if (roomBound) {
       parts.wake().run();
     }
@@ -324,6 +388,7 @@ final class Dispatch {
     synchronized (queues) {
       stale = queues.removeWaitingSince(nanos);
       stale.forEach(waiting -> saturated.add(waiting.host()));
+      roomChanged();
     }
     return handBack(stale);
   }

@@ -111,11 +111,15 @@ final class OutboxRelayLoop {
     }
   }
 
-  /** Relays batches while they come back full; with {@code once}, just one batch. */
+  /**
+   * Relays batches while they come back full; with {@code once}, just one batch. Batches after
+   * the first are a backlog's: each waits for room in this process's worker and is handed over.
+   */
   private boolean relayWhileFull(boolean once) {
     try {
       do {
-        if (relay.relayOnce() < relay.batchSize()) {
+        boolean full = once ? relay.relayOnce() >= relay.batchSize() : relay.relayBacklog();
+        if (!full) {
           return false;
         }
       } while (!once && running.get());

@@ -11,17 +11,20 @@ import java.time.Duration;
  *
  * @param parallelism transactions one process relays at once while a backlog lasts (a full
  *     batch was claimed); one when the outbox is caught up
+ * @param backlogWait while a backlog lasts, how long a batch waits for room in this process's
+ *     worker, to be handed over to it, before it is written pending for any worker's claim
  */
 @ConfigurationProperties("hookline.outbox")
 public record OutboxSettings(
     @Bindable(defaultValue = "1s") Duration pollInterval,
     @Bindable(defaultValue = "500") int batchSize,
-    @Bindable(defaultValue = "2") int parallelism) {
+    @Bindable(defaultValue = "2") int parallelism,
+    @Bindable(defaultValue = "100ms") Duration backlogWait) {
 
   public OutboxSettings {
-    if (batchSize < 1 || parallelism < 1) {
+    if (batchSize < 1 || parallelism < 1 || backlogWait.isNegative()) {
       throw new IllegalArgumentException("hookline.outbox: batch-size and parallelism must be"
-          + " positive");
+          + " positive, backlog-wait not negative");
     }
   }
 }

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -197,16 +198,8 @@ class HandoffTest extends WorkerTest {
   @Test
   void noRoomIsOfferedWhileTheLastClaimLeftAHostOut() throws Exception {
     batchDueToASlowHost("/crowded");
-    // one attempt at a time per host: its fill (three) is one running and two waiting
-    DeliverySettings onePerHost = new DeliverySettings(settings.timeout(),
-        settings.retrySchedule(), settings.retryJitter(), settings.maxRetryAfter(),
-        MAX_IN_FLIGHT, 1, settings.hostBusyDelay(), BATCH, settings.pollInterval(),
-        settings.leaseMargin(), settings.disableAfter(), settings.shutdownGrace(),
-        settings.queueMetricsInterval());
-    Slots slots = new Slots(MAX_IN_FLIGHT, 1);
     Recorder recorder = new Recorder("w-crowded", writer, clock);
-    Dispatch dispatch = new Dispatch(new Dispatch.Parts("w-crowded", onePerHost, clock, claim,
-        release, post, classification, metrics, () -> { }), slots, recorder);
+    Dispatch dispatch = onePerHost("w-crowded", recorder);
     try {
       assertThat(dispatch.next().claimed()).isEqualTo(BATCH);
       // the next claim finds nothing else, but it left the crowded host out: its fresh
@@ -220,6 +213,104 @@ class HandoffTest extends WorkerTest {
     }
   }
 
+  /**
+   * A dispatcher that runs one attempt at a time per host: a host's fill (three) is one running
+   * and two waiting.
+   */
+  private Dispatch onePerHost(String workerId, Recorder recorder) {
+    DeliverySettings onePerHost = new DeliverySettings(settings.timeout(),
+        settings.retrySchedule(), settings.retryJitter(), settings.maxRetryAfter(),
+        MAX_IN_FLIGHT, 1, settings.hostBusyDelay(), BATCH, settings.pollInterval(),
+        settings.leaseMargin(), settings.disableAfter(), settings.shutdownGrace(),
+        settings.queueMetricsInterval());
+    return new Dispatch(new Dispatch.Parts(workerId, onePerHost, clock, claim, release, post,
+        classification, metrics, () -> { }), new Slots(MAX_IN_FLIGHT, 1), recorder);
+  }
+
+  @Test
+  void aBacklogGetsRoomWithDueRowsQueuedButWaitsWhileAnAnsweringHostHasItsFill()
+      throws Exception {
+    batchDueToASlowHost("/backlog");
+    // a fourth due row, left in the queue by the claim below
+    db.pending(url("/backlog"), START.minusSeconds(1));
+    Recorder recorder = new Recorder("w-backlog", writer, clock);
+    Dispatch dispatch = onePerHost("w-backlog", recorder);
+    try {
+      assertThat(dispatch.next().claimed()).isEqualTo(BATCH);
+      assertThat(dispatch.reserve(BATCH)).as("not caught up: due rows wait").isNull();
+      // the host has its fill and has not been handed back: worth waiting for, not skipping
+      assertThat(dispatch.reserveForBacklog(BATCH, TimeUnit.MILLISECONDS.toNanos(50)))
+          .isNull();
+
+      // its waiting deliveries are handed back for waiting too long: now it is left out
+      assertThat(dispatch.handBackWaitingSince(System.nanoTime())).isEqualTo(2);
+      Dispatch.Reservation reservation = dispatch.reserveForBacklog(5, 0);
+      assertThat(reservation).isNotNull();
+      assertThat(reservation.room()).as("a batch, and no more than a host's fill")
+          .isEqualTo(BATCH);
+      assertThat(reservation.skipHosts()).containsExactly(PostToTarget.hostOf(url("/backlog")));
+      assertThat(dispatch.reserve(BATCH)).as("three due rows still wait in the queue").isNull();
+      dispatch.cancel(reservation);
+    } finally {
+      dispatch.cancelRunning();
+      recorder.close(5_000);
+    }
+  }
+
+  @Test
+  void aBacklogWaitingForAHostsFillIsWokenWhenTheHostTakesMore() throws Exception {
+    receiver.when(request().withPath("/gate"))
+        .respond(response().withStatusCode(200).withDelay(TimeUnit.MILLISECONDS, 500));
+    for (int i = 0; i < BATCH; i++) {
+      db.pending(url("/gate"), START.minusSeconds(10 - i));
+    }
+    Recorder recorder = new Recorder("w-gate", writer, clock);
+    Dispatch dispatch = onePerHost("w-gate", recorder);
+    try {
+      assertThat(dispatch.next().claimed()).isEqualTo(BATCH);
+      // waits far longer than the first answer takes: only a wake-up returns it in time
+      CompletableFuture<Dispatch.Reservation> waiting = CompletableFuture.supplyAsync(() -> {
+        try {
+          return dispatch.reserveForBacklog(BATCH, TimeUnit.SECONDS.toNanos(60));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Dispatch.Reservation reservation = await().atMost(Duration.ofSeconds(30))
+          .until(() -> waiting.getNow(null), r -> r != null);
+      assertThat(received("/gate").length).as("woken by the first answer").isPositive();
+      assertThat(reservation.skipHosts()).isEmpty();
+      dispatch.cancel(reservation);
+    } finally {
+      dispatch.cancelRunning();
+      dispatch.handBackWaiting();
+      recorder.close(5_000);
+    }
+  }
+
+  @Test
+  void aBacklogInTheOutboxIsHandedOverBatchByBatch() {
+    receiver.when(request().withPath("/drain/.*")).respond(response().withStatusCode(200));
+    String webhook = db.webhook();
+    db.destination(webhook, "json", url("/drain/1"));
+    // one attempt at a time: the host's fill is three, so each batch waits for it to take more;
+    // the wait never times out here: every batch is handed over, or the test fails
+    try (ApplicationContext process = caughtUpProcess(Map.of("hookline.outbox.batch-size", "2",
+        "hookline.delivery.max-per-host", "1", "hookline.outbox.backlog-wait", "1h"))) {
+
+      db.update("INSERT INTO hookline.outbox (tenant_id, event, data)"
+          + " SELECT ?, 'order.paid', jsonb_build_object('n', n)"
+          + " FROM generate_series(1, 11) n", db.tenant());
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> db.queryLong(
+          "SELECT count(*) FROM hookline.delivery WHERE url LIKE '%/drain/1'"
+              + " AND status = 'delivered'") == 11);
+      assertThat(process.getBean(MeterRegistry.class).get("hookline.delivery.handed.over")
+          .counter().count()).as("none left pending for a claim").isEqualTo(11);
+      assertThat(db.queryLong("SELECT count(*) FROM hookline.outbox")).isZero();
+    }
+  }
+
   @Test
   void aFreshEventIsSentWithoutAClaimOfItsOwn() {
     receiver.when(request().withPath("/fresh/.*")).respond(response().withStatusCode(200));
@@ -227,16 +318,7 @@ class HandoffTest extends WorkerTest {
     for (int i = 1; i <= 3; i++) {
       db.destination(webhook, "json", url("/fresh/" + i));
     }
-    Map<String, Object> running = new HashMap<>(properties);
-    running.remove("hookline.test.clock");
-    running.put("hookline.worker.enabled", "true");
-    // the claim loop looks once at start-up and then only when woken
-    running.put("hookline.delivery.poll-interval", "1h");
-    running.put("hookline.outbox.poll-interval", "1h");
-    try (ApplicationContext process = ApplicationContext.run(running)) {
-      DeliveryWorker worker = process.getBean(DeliveryWorker.class);
-      await("the worker caught up").atMost(Duration.ofSeconds(10))
-          .until(() -> peek(worker));
+    try (ApplicationContext process = caughtUpProcess(Map.of())) {
 
       db.update("INSERT INTO hookline.outbox (tenant_id, event, event_id, data)"
           + " VALUES (?, 'order.paid', 'evt_handed', '{\"n\": 1}')", db.tenant());
@@ -251,6 +333,23 @@ class HandoffTest extends WorkerTest {
           + " ON d.id = a.delivery_id JOIN hookline.event e ON e.pk = d.event_pk"
           + " WHERE e.id = 'evt_handed' AND a.status_code = 200")).isEqualTo(3);
     }
+  }
+
+  /**
+   * A process running the worker and the relay on the real clock, once its worker is caught up.
+   * The claim loop looks once at start-up and then only when woken; the relay only when woken.
+   */
+  private ApplicationContext caughtUpProcess(Map<String, String> extra) {
+    Map<String, Object> running = new HashMap<>(properties);
+    running.remove("hookline.test.clock");
+    running.put("hookline.worker.enabled", "true");
+    running.put("hookline.delivery.poll-interval", "1h");
+    running.put("hookline.outbox.poll-interval", "1h");
+    running.putAll(extra);
+    ApplicationContext process = ApplicationContext.run(running);
+    DeliveryWorker worker = process.getBean(DeliveryWorker.class);
+    await("the worker caught up").atMost(Duration.ofSeconds(10)).until(() -> peek(worker));
+    return process;
   }
 
   /** Whether the worker would take fresh deliveries now (the room is given back at once). */
