@@ -72,6 +72,10 @@ public final class OutboxRelay {
   private static final String REJECT =
       "UPDATE hookline.outbox SET processed_at = ?, rejected = ? WHERE id = ?";
 
+  // Deliveries per event stored by the last batch (at least one): how many outbox rows a
+  // backlog's room has deliveries for.
+  private volatile double deliveriesPerEvent = 1.0;
+
   private final DataSource dataSource;
   private final EventLimits limits;
   private final OutboxSettings settings;
@@ -112,8 +116,10 @@ public final class OutboxRelay {
   }
 
   /**
-   * One batch of a backlog (the last batch was full): as much as this process's worker can start
-   * at once (at most a host's fill, see {@link DeliveryWorker#offerForBacklog}), all handed over,
+   * One batch of a backlog (the last batch was full): as many events as this process's worker
+   * can start the deliveries of at once (at most a host's fill, see
+   * {@link DeliveryWorker#offerForBacklog}; at the last batch's deliveries per event), all handed
+   * over,
    * after waiting up to backlog-wait for that room; without room by then, a whole batch
    * as {@link #relayOnce()} does. Without this, a backlog would be written pending as fast as the
    * relay goes, and every delivery rewritten by a claim of its own: about a fifth of
@@ -125,8 +131,9 @@ public final class OutboxRelay {
     Optional<DeliveryWorker.Handoff> handoff =
         worker.offerForBacklog(settings.batchSize(), settings.backlogWait());
     if (handoff.isPresent()) {
-      int room = handoff.get().room();
-      return relay(handoff, room) >= room;
+      // as many events as the room has deliveries for, at the last batch's fan-out
+      int rows = Math.max(1, (int) (handoff.get().room() / deliveriesPerEvent));
+      return relay(handoff, rows) >= rows;
     }
     return relayOnce() >= settings.batchSize();
   }
@@ -210,10 +217,12 @@ public final class OutboxRelay {
     FanOut.Batch batch = FanOut.storeFromOutbox(connection, events, claimFor);
     List<Optional<FanOut.Stored>> fanned = batch.events();
     int stored = 0;
+    long deliveries = 0;
     boolean dueNow = false;
     for (int i = 0; i < fanned.size(); i++) {
       if (fanned.get(i).isPresent()) {
         stored++;
+        deliveries += fanned.get(i).get().deliveries();
         dueNow |= fanned.get(i).get().dueNow();
       } else {
         LOG.info("Outbox row {}: tenant {} already has event {}; relayed without a second one",
@@ -225,6 +234,9 @@ public final class OutboxRelay {
         delete.setArray(1, connection.createArrayOf("bigint", relayed.toArray()));
         delete.executeUpdate();
       }
+    }
+    if (stored > 0) {
+      deliveriesPerEvent = Math.max(1.0, (double) deliveries / stored);
     }
     List<ClaimedDelivery> handedOver = handoff.isEmpty() ? List.of()
         : claim.claimed(connection, handoff.get().workerId(), batch.claimed());

@@ -293,20 +293,23 @@ class HandoffTest extends WorkerTest {
     receiver.when(request().withPath("/drain/.*")).respond(response().withStatusCode(200));
     String webhook = db.webhook();
     db.destination(webhook, "json", url("/drain/1"));
-    // one attempt at a time: the host's fill is three, so each batch waits for it to take more;
-    // the wait never times out here: every batch is handed over, or the test fails
-    try (ApplicationContext process = caughtUpProcess(Map.of("hookline.outbox.batch-size", "2",
-        "hookline.delivery.max-per-host", "1", "hookline.outbox.backlog-wait", "1h"))) {
-
+    db.destination(webhook, "json", url("/drain/2"));
+    // two attempts at a time: the host's fill is six, so the batches wait for it to take more;
+    // a backlog batch has room for three deliveries (the outbox batch), so it takes one event
+    // of two deliveries. The wait never times out here: every delivery is handed over, or the
+    // test fails.
+    try (ApplicationContext process = caughtUpProcess(Map.of("hookline.outbox.batch-size", "3",
+        "hookline.delivery.batch-size", "6", "hookline.delivery.max-in-flight", "100",
+        "hookline.delivery.max-per-host", "2", "hookline.outbox.backlog-wait", "1h"))) {
       db.update("INSERT INTO hookline.outbox (tenant_id, event, data)"
           + " SELECT ?, 'order.paid', jsonb_build_object('n', n)"
           + " FROM generate_series(1, 11) n", db.tenant());
 
       await().atMost(Duration.ofSeconds(30)).until(() -> db.queryLong(
-          "SELECT count(*) FROM hookline.delivery WHERE url LIKE '%/drain/1'"
-              + " AND status = 'delivered'") == 11);
+          "SELECT count(*) FROM hookline.delivery WHERE url LIKE '%/drain/_'"
+              + " AND status = 'delivered'") == 22);
       assertThat(process.getBean(MeterRegistry.class).get("hookline.delivery.handed.over")
-          .counter().count()).as("none left pending for a claim").isEqualTo(11);
+          .counter().count()).as("none left pending for a claim").isEqualTo(22);
       assertThat(db.queryLong("SELECT count(*) FROM hookline.outbox")).isZero();
     }
   }
