@@ -8,9 +8,12 @@ import static org.mockserver.model.HttpResponse.response;
 
 import io.hookline.claim.ClaimDueDeliveries;
 import io.hookline.claim.ClaimedDelivery;
+import io.hookline.event.FanOut;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -60,6 +63,41 @@ class CrashRecoveryTest extends WorkerTest {
     assertThat(writer.write("dead-worker", List.of(late), clock.instant())).isEmpty();
     assertThat(db.delivery(id)).containsEntry("status", "delivered");
     assertThat(db.attempts(id)).hasSize(1);
+  }
+
+  @Test
+  void deliveriesHandedOverByAProcessThatDiedAreSentOnceTheirLeaseEnds() throws Exception {
+    receiver.when(request().withPath("/orphan/.*")).respond(response().withStatusCode(200));
+    String webhook = db.webhook();
+    db.destination(webhook, "json", url("/orphan/1"));
+    db.destination(webhook, "json", url("/orphan/2"));
+    long row = db.outbox("order.paid", "{\"n\": 1}");
+    // the relay of a process that dies right after its commit: the event's deliveries are
+    // written claimed for that process's worker, which never starts them
+    try (Connection connection = resolver.resolve(dataSource).getConnection()) {
+      connection.setAutoCommit(false);
+      FanOut.Batch batch = FanOut.storeFromOutbox(connection,
+          List.of(new FanOut.FromOutbox(row, db.tenant(), "evt_orphan", START)),
+          new FanOut.ClaimFor("dead-relay", START.plus(settings.lease()), 10, List.of(), 10));
+      assertThat(batch.claimed()).hasSize(2);
+      try (PreparedStatement delete = connection.prepareStatement(
+          "DELETE FROM hookline.outbox WHERE id = ?")) {
+        delete.setLong(1, row);
+        delete.executeUpdate();
+      }
+      connection.commit();
+    }
+    String orphans = "SELECT count(*) FROM hookline.delivery d JOIN hookline.event e"
+        + " ON e.pk = d.event_pk WHERE e.id = 'evt_orphan' AND d.status = ?";
+
+    clock.advance(settings.lease().minusSeconds(1));
+    assertThat(worker.workOnce().claimed()).as("still the dead process's claim").isZero();
+    assertThat(db.queryLong(orphans, "sending")).isEqualTo(2);
+
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(worker.workOnce().delivered()).isEqualTo(2);
+    assertThat(db.queryLong(orphans, "delivered")).isEqualTo(2);
+    assertThat(received("/orphan/.*")).hasSize(2);
   }
 
   @Test

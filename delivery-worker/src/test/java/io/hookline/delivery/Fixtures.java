@@ -76,6 +76,12 @@ public final class Fixtures {
     return delivery(event, webhook, destination, due);
   }
 
+  /** An outbox row of this tenant, as a service would write it; answers its id. */
+  public long outbox(String event, String dataJson) {
+    return queryLong("INSERT INTO hookline.outbox (tenant_id, event, data)"
+        + " VALUES (?, ?, ?::jsonb) RETURNING id", tenant, event, dataJson);
+  }
+
   public Map<String, Object> delivery(long id) {
     return rows("SELECT * FROM hookline.delivery WHERE id = ?", id).getFirst();
   }

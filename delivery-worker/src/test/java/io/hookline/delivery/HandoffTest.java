@@ -147,9 +147,7 @@ class HandoffTest extends WorkerTest {
 
   /** An outbox row of the fixtures' tenant, to be relayed as the event {@code id}. */
   private FanOut.FromOutbox outbox(String id) {
-    long row = db.queryLong("INSERT INTO hookline.outbox (tenant_id, event, data)"
-        + " VALUES (?, 'order.paid', '{\"n\": 1}') RETURNING id", db.tenant());
-    return new FanOut.FromOutbox(row, db.tenant(), id, START);
+    return new FanOut.FromOutbox(db.outbox("order.paid", "{\"n\": 1}"), db.tenant(), id, START);
   }
 
   @Test
