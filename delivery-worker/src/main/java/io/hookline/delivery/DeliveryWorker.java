@@ -218,6 +218,7 @@ public class DeliveryWorker {
       return;
     }
     running = true;
+    dispatch.startOffering();
     loop = Thread.ofPlatform().daemon().name("hookline-delivery").start(this::run);
     LOG.info("Delivery worker {} started", workerId);
   }

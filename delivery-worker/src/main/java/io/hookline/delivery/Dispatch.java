@@ -209,6 +209,13 @@ final class Dispatch {
     }
   }
 
+  /** The worker (re)starts: relays may wait for room again. */
+  void startOffering() {
+    synchronized (queues) {
+      closing = false;
+    }
+  }
+
   /** Wakes relays waiting for room (guarded by queues). */
   private void roomChanged() {
     if (backlogWaiters > 0) {

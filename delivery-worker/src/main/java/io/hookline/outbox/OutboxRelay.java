@@ -118,11 +118,10 @@ public final class OutboxRelay {
   /**
    * One batch of a backlog (the last batch was full): as many events as this process's worker
    * can start the deliveries of at once (at most a host's fill, see
-   * {@link DeliveryWorker#offerForBacklog}; at the last batch's deliveries per event), all handed
-   * over,
-   * after waiting up to backlog-wait for that room; without room by then, a whole batch
-   * as {@link #relayOnce()} does. Without this, a backlog would be written pending as fast as the
-   * relay goes, and every delivery rewritten by a claim of its own: about a fifth of
+   * {@link DeliveryWorker#offerForBacklog}; at the last batch's deliveries per event), all
+   * handed over, after waiting up to backlog-wait for that room; without room by then, a whole
+   * batch as {@link #relayOnce()} does. Without this, a backlog would be written pending as fast
+   * as the relay goes, and every delivery rewritten by a claim of its own: about a fifth of
    * PostgreSQL's work per delivery in a drain.
    *
    * @return whether the batch was full (more rows may be waiting)

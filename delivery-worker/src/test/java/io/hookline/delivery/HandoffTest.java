@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -309,6 +310,24 @@ class HandoffTest extends WorkerTest {
       assertThat(process.getBean(MeterRegistry.class).get("hookline.delivery.handed.over")
           .counter().count()).as("none left pending for a claim").isEqualTo(22);
       assertThat(db.queryLong("SELECT count(*) FROM hookline.outbox")).isZero();
+    }
+  }
+
+  @Test
+  void aStoppedWorkerOffersNoRoomToABacklogUntilItStartsAgain() throws Exception {
+    try (ApplicationContext process = caughtUpProcess(Map.of())) {
+      DeliveryWorker worker = process.getBean(DeliveryWorker.class);
+      Optional<DeliveryWorker.Handoff> running = worker.offerForBacklog(BATCH, Duration.ZERO);
+      assertThat(running).isPresent();
+      worker.withdraw(running.get());
+
+      worker.close();
+      assertThat(worker.offerForBacklog(BATCH, Duration.ofSeconds(5))).isEmpty();
+
+      worker.start();
+      Optional<DeliveryWorker.Handoff> again = worker.offerForBacklog(BATCH, Duration.ZERO);
+      assertThat(again).as("room again once restarted").isPresent();
+      worker.withdraw(again.get());
     }
   }
 
