@@ -105,6 +105,10 @@ class TenantApiTest extends ApiTest {
     Response health = call("GET", "/health", null, null);
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.text("database")).isEqualTo("UP");
-    assertThat(call("GET", "/metrics", null, null).status()).isEqualTo(200);
+    Response metrics = call("GET", "/metrics", null, null);
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.body()).contains("hookline_delivery_queue_depth")
+        // no log-event counter: its turbo filter would run on every logger call of the sender
+        .doesNotContain("logback_events");
   }
 }
