@@ -60,6 +60,26 @@ class OutcomesTest extends WorkerTest {
     assertThat(received("/status")).hasSize(1);
   }
 
+  @Test
+  void attemptsAreDeletedWithTheirDelivery() throws Exception {
+    receiver.when(request().withPath("/kept")).respond(response().withStatusCode(200));
+    long retained = db.pending(url("/kept"), START);
+    long purged = db.pending(url("/kept"), START);
+    long cascaded = db.pending(url("/kept"), START);
+    worker.workOnce();
+    assertThat(List.of(retained, purged, cascaded)).allSatisfy(id -> assertThat(db.attempts(id))
+        .singleElement().satisfies(a -> assertThat(a).containsEntry("outcome", "delivered")));
+
+    // as retention deletes a delivery, and as deleting its event (or its tenant) does
+    db.update("DELETE FROM hookline.delivery WHERE id = ?", purged);
+    db.update("DELETE FROM hookline.event WHERE pk = ?", db.delivery(cascaded).get("event_pk"));
+
+    assertThat(db.attempts(purged)).isEmpty();
+    assertThat(db.attempts(cascaded)).isEmpty();
+    assertThat(db.rows("SELECT 1 FROM hookline.delivery WHERE id = ?", cascaded)).isEmpty();
+    assertThat(db.attempts(retained)).hasSize(1);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"127.0.0.1", "localhost", "[::1]", "2130706433"})
   void privateTargetsAreReachedWhenAllowed(String host) throws Exception {
