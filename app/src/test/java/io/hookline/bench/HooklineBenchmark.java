@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * bench.rates (500,2000,5000), bench.steady.seconds (20), bench.memory.deliveries (1000000),
  * bench.soak.rate (2000), bench.soak.minutes (10), bench.warmup.events (50000),
  * bench.warmup.rounds (8), bench.warmup.jit-share (0.05),
- * bench.isolation.rounds (2); soak is not in the default list.
+ * bench.isolation.rounds (3); soak is not in the default list.
  */
 @Tag("benchmark")
 class HooklineBenchmark {
