@@ -40,11 +40,15 @@ final class ReplayIntoWebhook {
   private static final String CREATE = """
       WITH created AS (
         INSERT INTO hookline.delivery (tenant_id, event_pk, webhook_id, destination_id, url,
-            status, attempt_count, schedule_step, retry, next_trigger, next_attempt_at,
+            host, status, attempt_count, schedule_step, retry, next_trigger, next_attempt_at,
             created_at, updated_at)
-        SELECT e.tenant_id, e.pk, w.id, t.id, t.url, 'pending', 0, 0, ?, 'replay', NULL, ?, ?
+        SELECT e.tenant_id, e.pk, w.id, t.id, t.url, t.host, 'pending', 0, 0, ?, 'replay', NULL,
+               ?, ?
         %s
          ORDER BY e.pk, t.position LIMIT ?
+           -- the events and destinations stay until this commits: retention may be deleting
+           -- an event that has no delivery yet (V11: no foreign key checks this any more)
+           FOR KEY SHARE OF e, t
         RETURNING id)
       INSERT INTO hookline.replay_item (replay_id, delivery_id) SELECT ?, id FROM created"""
       .formatted(MISSING);

@@ -109,9 +109,9 @@ public final class BenchDatabase {
       exec(c, "INSERT INTO hookline.event (tenant_id, id, event, data, created_at, source)"
           + numberedEvents(prefix, events, ", now(), 'outbox'"));
       exec(c, "INSERT INTO hookline.delivery (tenant_id, event_pk, webhook_id, destination_id,"
-          + " url, next_attempt_at, created_at, updated_at)"
-          + " SELECT e.tenant_id, e.pk, d.webhook_id, d.id, d.url, e.created_at, e.created_at,"
-          + " e.created_at FROM hookline.event e CROSS JOIN hookline.destination d"
+          + " url, host, next_attempt_at, created_at, updated_at)"
+          + " SELECT e.tenant_id, e.pk, d.webhook_id, d.id, d.url, d.host, e.created_at,"
+          + " e.created_at, e.created_at FROM hookline.event e CROSS JOIN hookline.destination d"
           + " ORDER BY e.pk, d.position");
       exec(c, "VACUUM ANALYZE hookline.event");
       exec(c, "VACUUM ANALYZE hookline.delivery");

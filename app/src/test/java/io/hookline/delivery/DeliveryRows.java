@@ -60,9 +60,9 @@ public final class DeliveryRows {
       Instant createdAt) {
     return ((Number) one("""
         INSERT INTO hookline.delivery (tenant_id, event_pk, webhook_id, destination_id, url,
-            status, attempt_count, next_attempt_at, reason, claimed_by, claimed_until,
+            host, status, attempt_count, next_attempt_at, reason, claimed_by, claimed_until,
             created_at, updated_at)
-        SELECT e.tenant_id, e.pk, ?, t.id, t.url, ?, 0, ?, ?, ?, ?, ?, ?
+        SELECT e.tenant_id, e.pk, ?, t.id, t.url, t.host, ?, 0, ?, ?, ?, ?, ?, ?
           FROM hookline.event e, hookline.destination t WHERE e.pk = ? AND t.id = ?
         RETURNING id""", webhook, status, at(createdAt),
         status.equals("dropped") ? "HTTP 410" : null,

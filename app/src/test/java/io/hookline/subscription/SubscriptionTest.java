@@ -116,10 +116,10 @@ abstract class SubscriptionTest extends ApiTest {
         .get(0);
     return Long.parseLong(queryOne("""
         INSERT INTO hookline.delivery (tenant_id, event_pk, webhook_id, destination_id, url,
-                                       next_attempt_at, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, now(), now(), now())
+                                       host, next_attempt_at, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, hookline.url_host(?), now(), now(), now())
         RETURNING id""", tenantId, Long.parseLong(eventPk), webhookId,
-        Long.parseLong(destination.get(0)), destination.get(1)));
+        Long.parseLong(destination.get(0)), destination.get(1), destination.get(1)));
   }
 
   static String joined(List<String> values) {

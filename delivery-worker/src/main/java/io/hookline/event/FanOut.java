@@ -31,6 +31,12 @@ import java.util.Set;
  * callers in the worker's process also signal {@code DeliveriesDue} after their commit, which is
  * quicker.
  *
+ * <p>The events' tenants and the destinations of their enabled webhooks are locked (FOR KEY
+ * SHARE) once per statement, which is what the foreign keys this replaced (V11) did once per row:
+ * a concurrent DELETE of a tenant or a destination waits for the caller's commit and then takes
+ * the rows written here with it. Events of a tenant that does not exist fail the statement with
+ * SQLSTATE 23503, as the foreign key did.
+ *
  * <p>A webhook disabled or deleted while this runs may still get a delivery from it (its row is
  * not locked, to keep concurrent events from queueing on it); the worker drops a delivery whose
  * webhook is disabled or deleted at send time, so the race sends nothing.
@@ -61,25 +67,43 @@ public final class FanOut {
         -- who the deliveries due at once are born claimed for (none: worker is null, room 0)
         SELECT ?::text AS worker, ?::timestamptz AS lease_until, ?::int AS room,
                ?::text[] AS skip_hosts, ?::int AS per_host
+      ), tenants AS MATERIALIZED (
+        -- the events' tenants, locked until this commits: a concurrent DELETE of one waits,
+        -- then deletes the events written here with it (V11's trigger). Once per tenant, where
+        -- a foreign key looked up and locked the tenant once per event.
+        SELECT t.id FROM hookline.tenant t
+         WHERE t.id IN (SELECT tenant_id FROM input)
+           FOR KEY SHARE
       ), stored AS (
         INSERT INTO hookline.event (tenant_id, id, event, data, created_at, source)
-        SELECT tenant_id, id, event, data::jsonb, created_at, source FROM input ORDER BY n
+        SELECT tenant_id, id, event, data::jsonb, created_at, source FROM input
+         WHERE tenant_id IN (SELECT id FROM tenants)
+         ORDER BY n
         ON CONFLICT (tenant_id, id) DO NOTHING
         RETURNING pk, tenant_id, id, event, created_at
+      ), targets AS MATERIALIZED (
+        -- the destinations of those tenants' enabled webhooks, locked the same way, once each
+        SELECT d.id, d.webhook_id, d.url, d.host, d.position
+          FROM hookline.destination d
+         WHERE d.removed_at IS NULL
+           AND d.webhook_id IN (SELECT w.id FROM hookline.webhook w
+                                 WHERE w.tenant_id IN (SELECT id FROM tenants)
+                                   AND w.enabled AND w.deleted_at IS NULL)
+           FOR KEY SHARE
       ), matched AS (
-        SELECT e.tenant_id, e.pk, w.id AS webhook_id, d.id AS destination_id, d.url, w.seq,
-               d.position, e.created_at,
+        SELECT e.tenant_id, e.pk, w.id AS webhook_id, d.id AS destination_id, d.url, d.host,
+               w.seq, d.position, e.created_at,
                e.created_at + make_interval(secs => coalesce(w.delay_amount, 0)::float8
                    * CASE w.delay_unit WHEN 'minute' THEN 60 WHEN 'hour' THEN 3600
                                        WHEN 'day' THEN 86400 ELSE 1 END) AS due_at,
-               -- the host (as delivery.host will store it) of a delivery that may be claimed
+               -- the host of a delivery that may be claimed
                CASE WHEN c.room > 0 AND coalesce(w.delay_amount, 0) = 0
-                    THEN hookline.url_host(d.url) END AS claim_host
+                    THEN d.host END AS claim_host
           FROM stored e
           CROSS JOIN claim c
           JOIN hookline.webhook w
             ON w.tenant_id = e.tenant_id AND w.enabled AND w.deleted_at IS NULL
-          JOIN hookline.destination d ON d.webhook_id = w.id AND d.removed_at IS NULL
+          JOIN targets d ON d.webhook_id = w.id
          WHERE w.event = e.event
             OR w.event = '*'
             OR (right(w.event, 2) = '.*' AND starts_with(e.event, left(w.event, -1)))
@@ -107,9 +131,9 @@ public final class FanOut {
   private static final String WRITE = """
       , fanned AS (
         INSERT INTO hookline.delivery (tenant_id, event_pk, webhook_id, destination_id, url,
-            status, attempt_count, schedule_step, retry, next_trigger, next_attempt_at,
+            host, status, attempt_count, schedule_step, retry, next_trigger, next_attempt_at,
             claimed_by, claimed_until, created_at, updated_at)
-        SELECT h.tenant_id, h.pk, h.webhook_id, h.destination_id, h.url,
+        SELECT h.tenant_id, h.pk, h.webhook_id, h.destination_id, h.url, h.host,
                CASE WHEN h.born_claimed THEN 'sending' ELSE 'pending' END, 0, 0, true,
                'scheduled', h.due_at,
                CASE WHEN h.born_claimed THEN c.worker END,
@@ -140,8 +164,9 @@ public final class FanOut {
       UNION ALL
       SELECT 's', f.id, NULL, NULL, NULL, NULL FROM fanned f WHERE f.status = 'sending'
       UNION ALL
-      SELECT 'n', NULL, NULL, NULL, (SELECT count(*) FROM input),
-             (SELECT count(*) FROM notified) > 0""";
+      SELECT 'n', (SELECT count(*) FROM input
+                    WHERE tenant_id NOT IN (SELECT id FROM tenants)), NULL, NULL,
+             (SELECT count(*) FROM input), (SELECT count(*) FROM notified) > 0""";
 
   private FanOut() {}
 
@@ -283,15 +308,21 @@ public final class FanOut {
    */
   private record Answer(List<Optional<Stored>> events, long given, List<Long> claimed) {}
 
+  /** SQLSTATE foreign_key_violation: what the tenant's foreign key answered before V11. */
+  static final String NO_SUCH_TENANT = "23503";
+
   /**
    * Matches the statement's rows up with the input: an event stored for a key answers its first
    * occurrence (a repeated id in one call is stored once), every other occurrence is empty.
+   * Events of a tenant that does not exist (deleted meanwhile) fail the whole statement, as the
+   * tenant's foreign key did: the caller's transaction must not commit the others as if stored.
    */
   private static Answer stored(PreparedStatement statement, List<Key> inputs)
       throws SQLException {
     Map<Key, Long> pks = new HashMap<>();
     Map<Long, Fanned> fanned = new HashMap<>();
     long given = -1;
+    long tenantless = 0;
     List<Long> claimed = new ArrayList<>();
     try (ResultSet rows = statement.executeQuery()) {
       while (rows.next()) {
@@ -299,9 +330,16 @@ public final class FanOut {
           case "e" -> pks.put(new Key(rows.getString(3), rows.getString(4)), rows.getLong(2));
           case "c" -> fanned.put(rows.getLong(2), new Fanned(rows.getInt(5), rows.getBoolean(6)));
           case "s" -> claimed.add(rows.getLong(2));
-          default -> given = rows.getLong(5);
+          default -> {
+            tenantless = rows.getLong(2);
+            given = rows.getLong(5);
+          }
         }
       }
+    }
+    if (tenantless > 0) {
+      throw new SQLException(tenantless + " of " + inputs.size()
+          + " events belong to no tenant (deleted, or never created)", NO_SUCH_TENANT);
     }
     Set<Key> seen = new HashSet<>();
     List<Optional<Stored>> events = new ArrayList<>(inputs.size());

@@ -52,8 +52,8 @@ class HostByHostPlanTest implements TestPropertyProvider {
     long healthy = db.pending("http://healthy.example/", NOW.minusSeconds(60));
     String copies = """
         INSERT INTO hookline.delivery (tenant_id, event_pk, webhook_id, destination_id, url,
-                                       next_attempt_at, created_at, updated_at)
-        SELECT d.tenant_id, d.event_pk, d.webhook_id, d.destination_id, d.url,
+                                       host, next_attempt_at, created_at, updated_at)
+        SELECT d.tenant_id, d.event_pk, d.webhook_id, d.destination_id, d.url, d.host,
                d.next_attempt_at + make_interval(secs => n * 0.01), d.created_at, d.updated_at
           FROM hookline.delivery d, generate_series(1, ?) n WHERE d.id = ?""";
     db.update(copies, 20_000, hanging);

@@ -63,8 +63,8 @@ public final class Fixtures {
   public long delivery(long eventPk, String webhook, long destination, Instant due) {
     return queryLong("""
         INSERT INTO hookline.delivery (tenant_id, event_pk, webhook_id, destination_id, url,
-                                       next_attempt_at, created_at, updated_at)
-        SELECT ?, ?, ?, d.id, d.url, ?, ?, ? FROM hookline.destination d WHERE d.id = ?
+                                       host, next_attempt_at, created_at, updated_at)
+        SELECT ?, ?, ?, d.id, d.url, d.host, ?, ?, ? FROM hookline.destination d WHERE d.id = ?
         RETURNING id""", tenant, eventPk, webhook, utc(due), utc(due), utc(due), destination);
   }
 

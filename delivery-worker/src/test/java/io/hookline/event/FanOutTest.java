@@ -2,6 +2,8 @@ package io.hookline.event;
 
 import io.hookline.time.StoppedClock;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.hookline.identity.PublicId;
 import io.micronaut.jdbc.DataSourceResolver;
@@ -17,6 +19,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -251,6 +255,71 @@ class FanOutTest implements TestPropertyProvider {
         .isZero();
     assertThat(db.count("SELECT count(*) FROM hookline.event WHERE tenant_id = ?", tenant))
         .isZero();
+  }
+
+  @Test
+  void aTenantDeletedWhileItsEventsAreStoredWaitsAndTakesThemWithIt() throws Exception {
+    String tenant = db.tenant();
+    db.webhook(tenant, "*", "https://all.example/hook");
+    // the DELETE waits for the fan-out's lock on the tenant row, then finds the event and its
+    // delivery committed and deletes them with the tenant
+    assertThat(deletedWhileStoring(event(tenant, "evt-racing", "order.created"), 1,
+        "DELETE FROM hookline.tenant WHERE id = ?", tenant)).isEqualTo(1);
+    assertThat(db.count("SELECT count(*) FROM hookline.event WHERE tenant_id = ?", tenant))
+        .isZero();
+    assertThat(db.count("SELECT count(*) FROM hookline.delivery WHERE tenant_id = ?", tenant))
+        .isZero();
+  }
+
+  @Test
+  void aDestinationDeletedWhileEventsFanOutToItWaitsAndTakesItsDeliveries() throws Exception {
+    String tenant = db.tenant();
+    String webhook = db.webhook(tenant, "*", "https://kept.example/hook");
+    long gone = db.destination(webhook, "https://gone.example/hook");
+    assertThat(deletedWhileStoring(event(tenant, "evt-racing", "order.created"), 2,
+        "DELETE FROM hookline.destination WHERE id = ?", gone)).isEqualTo(1);
+    assertThat(db.rows("SELECT url FROM hookline.delivery WHERE tenant_id = ?", tenant))
+        .containsExactly(List.of("https://kept.example/hook"));
+  }
+
+  /**
+   * Stores the event (with this many deliveries) in a transaction, runs the DELETE from another
+   * connection, checks that it waits for a row lock until the transaction commits, and answers
+   * how many rows it deleted.
+   */
+  private int deletedWhileStoring(NewEvent event, int deliveries, String delete, Object id)
+      throws Exception {
+    try (Connection connection = resolver.resolve(dataSource).getConnection()) {
+      connection.setAutoCommit(false);
+      assertThat(FanOut.store(connection, event).orElseThrow().deliveries())
+          .isEqualTo(deliveries);
+      CompletableFuture<Integer> deleted = CompletableFuture.supplyAsync(
+          () -> db.update(delete, id));
+      // (the server shows the statement with $1 for the parameter)
+      await().atMost(Duration.ofSeconds(20)).until(() -> db.count("SELECT count(*)"
+          + " FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+          + " AND starts_with(query, split_part(?, '?', 1))", delete) == 1);
+      assertThat(deleted).isNotDone();
+      connection.commit();
+      return deleted.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void eventsOfATenantThatDoesNotExistFailTheStatementAsTheForeignKeyDid() throws SQLException {
+    String tenant = db.tenant();
+    db.webhook(tenant, "*", "https://all.example/hook");
+    try (Connection connection = resolver.resolve(dataSource).getConnection()) {
+      connection.setAutoCommit(false);
+      assertThatThrownBy(() -> FanOut.storeAll(connection, List.of(
+          event(tenant, "evt-kept-out", "order.created"),
+          event("ten_nobody", "evt-orphan", "order.created"))))
+          .isInstanceOfSatisfying(SQLException.class,
+              e -> assertThat(e.getSQLState()).isEqualTo("23503"));
+      connection.rollback();
+    }
+    assertThat(db.count("SELECT count(*) FROM hookline.event WHERE id IN"
+        + " ('evt-kept-out', 'evt-orphan')")).isZero();
   }
 
   @Test
