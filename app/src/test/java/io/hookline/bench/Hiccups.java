@@ -44,6 +44,13 @@ final class Hiccups implements AutoCloseable {
     }
   }
 
+  /** Forgets the stalls seen so far. */
+  void clear() {
+    synchronized (seen) {
+      seen.clear();
+    }
+  }
+
   @Override
   public void close() {
     running = false;

@@ -241,6 +241,7 @@ class HooklineBenchmark {
               (receipts.get(e.getKey()) - e.getValue()) / 1000.0, stages(db, e.getKey(),
                   e.getValue())));
       System.out.printf("%s stalls of this JVM over 20 ms: %s%n", name, hiccups.seen());
+      System.out.printf("%s stalls of the receiver over 20 ms: [%s]%n", name, receiver.stalls());
       receiver.reset();
     }
   }

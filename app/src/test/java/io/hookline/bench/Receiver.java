@@ -32,13 +32,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * outcome each delivery must reach is known: /hang never answers; /fail503 always answers 503;
  * /storm429 answers 429 with Retry-After: 1 to the first two attempts of an id, then 200;
  * /reset-once drops the connection on an id's first attempt, then 200; /slow answers 200 after
- * 300 ms. GET /stats and GET /receipts report; POST /reset forgets. Listens on 127.0.0.1 and
+ * 300 ms. GET /stats, GET /receipts and GET /stalls (this process's stalls over 20 ms, see
+ * {@link Hiccups}) report; POST /reset forgets. Listens on 127.0.0.1 and
  * 127.0.0.2 (two hosts for isolation runs).
  */
 public final class Receiver {
   private static final ConcurrentHashMap<String, Long> FIRST_SEEN = new ConcurrentHashMap<>();
   private static final AtomicLong RECEIVED = new AtomicLong();
   private static final ConcurrentHashMap<String, AtomicLong> ATTEMPTS = new ConcurrentHashMap<>();
+  // A receiver stall makes every delivery in flight look late: the benchmark reports them.
+  private static final Hiccups STALLS = Hiccups.watch();
 
   private Receiver() {}
 
@@ -72,6 +75,7 @@ public final class Receiver {
           FIRST_SEEN.clear();
           ATTEMPTS.clear();
           RECEIVED.set(0);
+          STALLS.clear();
         } else if (uri.startsWith("/hang")) {
           return;
         } else {
@@ -88,6 +92,8 @@ public final class Receiver {
         }
       } else if (uri.startsWith("/stats")) {
         body = "{\"received\":" + RECEIVED.get() + ",\"distinct\":" + FIRST_SEEN.size() + "}";
+      } else if (uri.startsWith("/stalls")) {
+        body = String.join(", ", STALLS.seen());
       } else if (uri.startsWith("/duplicates")) {
         // webhook-ids that reached an answering path more than once
         StringBuilder lines = new StringBuilder();

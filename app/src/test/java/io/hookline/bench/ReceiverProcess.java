@@ -90,6 +90,11 @@ public final class ReceiverProcess implements AutoCloseable {
         .collect(java.util.stream.Collectors.toSet());
   }
 
+  /** The receiver process's stalls over 20 ms since the last reset (see {@link Hiccups}). */
+  public String stalls() throws Exception {
+    return get("/stalls");
+  }
+
   public void reset() throws Exception {
     CONTROL.send(HttpRequest.newBuilder(URI.create(url("127.0.0.1", "/reset")))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
