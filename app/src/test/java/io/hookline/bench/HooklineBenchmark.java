@@ -432,7 +432,16 @@ class HooklineBenchmark {
       Statements.reset(db);
     }
     return new Cpu(db, CpuUse.of(ProcessHandle.current()), CpuUse.of(CpuUse.postgres(dir)),
-        CpuUse.of(receiver.handle()), wal(db), jitMillis());
+        CpuUse.of(receiver.handle()), wal(db), jitMillis(), allocatedBytes());
+  }
+
+  /**
+   * Heap allocated by every thread of this JVM so far (Hookline's, and the benchmark's own,
+   * which allocate little while a drain runs): what its collector has to keep up with.
+   */
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+        .getThreadMXBean()).getTotalThreadAllocatedBytes();
   }
 
   /** WAL written by the whole server so far: bytes, and full-page images among its records. */
@@ -442,7 +451,7 @@ class HooklineBenchmark {
   }
 
   private record Cpu(BenchDatabase db, CpuUse hookline, CpuUse postgres, CpuUse receiver,
-      long[] walStart, long jitStart) {
+      long[] walStart, long jitStart, long allocatedStart) {
     /**
      * CPU microseconds per delivery of each process (steadier than throughput on a busy box),
      * and the WAL each delivery cost.
@@ -453,6 +462,8 @@ class HooklineBenchmark {
           receiver.millis() * 1000 / deliveries));
       // included in Hookline's CPU: a JVM still compiling is not running at its sustained cost
       figures.put(name, "jit_compile_ms", jitMillis() - jitStart);
+      figures.put(name, "jvm_allocated_bytes_per_delivery",
+          (allocatedBytes() - allocatedStart) / deliveries);
       long[] walEnd = wal(db);
       figures.put(name, "wal_bytes_per_delivery (fpi)", String.format("%.0f (%.2f)",
           (double) (walEnd[0] - walStart[0]) / deliveries,
