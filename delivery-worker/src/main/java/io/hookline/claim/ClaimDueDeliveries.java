@@ -101,13 +101,13 @@ public final class ClaimDueDeliveries {
     return HOST_BY_HOST + CLAIM;
   }
 
-  /** What sending needs of each row {@code claimed} holds, with its event and webhook. */
-  private static final String READ = """
+  /**
+   * What sending needs of each row {@code claimed} holds, with its event and webhook; the data
+   * column is the expression put in for the placeholder.
+   */
+  private static final String READ_WITH = """
       SELECT c.id, c.url, c.attempt_count, c.schedule_step, c.retry, c.next_trigger,
-             e.pk, e.id AS event_id, e.event, e.created_at,
-             -- each event's data once per batch, however many webhooks it goes to
-             CASE WHEN row_number() OVER (PARTITION BY c.event_pk ORDER BY c.id) = 1
-                  THEN e.data::text END AS data,
+             e.pk, e.id AS event_id, e.event, e.created_at, %s AS data,
              w.id AS webhook_id, w.secret, w.previous_secret, w.previous_secret_until,
              w.verifier_token, w.enabled, w.deleted_at IS NOT NULL AS deleted,
              -- most webhooks have no headers of their own: no sub-selects for those
@@ -125,6 +125,11 @@ public final class ClaimDueDeliveries {
        ORDER BY c.event_pk, c.id
       """;
 
+  /** As {@link #READ_WITH}, each event's data once per batch, however many webhooks it goes to. */
+  private static final String READ = READ_WITH.formatted("""
+      CASE WHEN row_number() OVER (PARTITION BY c.event_pk ORDER BY c.id) = 1
+           THEN e.data::text END""");
+
   /** Marks what {@code due} holds as claimed and reads what sending needs, in one statement. */
   private static final String CLAIM = """
       , claimed AS (
@@ -137,18 +142,25 @@ public final class ClaimDueDeliveries {
       """ + READ;
 
   /**
-   * Deliveries already claimed by the worker, by id: those the relay's fan-out wrote claimed
+   * Deliveries already claimed by the worker, by id: those a fan-out wrote claimed
    * (FanOut.ClaimFor), read inside the transaction that wrote them. Found by primary key only
    * ('sending' through a sub-select, so that delivery_lease cannot qualify; see OLDEST_FIRST).
    */
-  private static final String CLAIMED = """
+  private static final String CLAIMED_BY_ID = """
       WITH claimed AS (
           SELECT d.id, d.event_pk, d.webhook_id, d.destination_id, d.url, d.attempt_count,
                  d.schedule_step, d.retry, d.next_trigger
             FROM hookline.delivery d
            WHERE d.id = ANY (?) AND d.claimed_by = ? AND d.status = (SELECT 'sending')
       )
-      """ + READ;
+      """;
+
+  /** Those, with their events' data. */
+  private static final String CLAIMED = CLAIMED_BY_ID + READ;
+
+  /** Those, without their events' data, which the caller (the outbox relay) has. */
+  private static final String CLAIMED_DATA_KNOWN =
+      CLAIMED_BY_ID + READ_WITH.formatted("NULL::text");
 
   /** With hosts left out, the first look reads this many batches of the oldest due rows. */
   public static final int WINDOW_BATCHES = 4;
@@ -253,21 +265,37 @@ public final class ClaimDueDeliveries {
 
   /**
    * Reads, inside the caller's transaction, what sending needs of deliveries claimed by the
-   * worker in that transaction (the relay's, born claimed), in the order a claim answers.
+   * worker in that transaction (born claimed), in the order a claim answers.
    */
   public List<ClaimedDelivery> claimed(Connection connection, String workerId,
       List<Long> ids) throws SQLException {
+    return claimed(connection, CLAIMED, workerId, ids, Map.of());
+  }
+
+  /**
+   * As {@link #claimed(Connection, String, List)}, with the events' data given instead of read.
+   *
+   * @param data each event's data (UTF-8 JSON text as PostgreSQL renders its jsonb), by the
+   *     event's key: every event of these deliveries must be there
+   */
+  public List<ClaimedDelivery> claimed(Connection connection, String workerId,
+      List<Long> ids, Map<Long, byte[]> data) throws SQLException {
+    return claimed(connection, CLAIMED_DATA_KNOWN, workerId, ids, data);
+  }
+
+  private List<ClaimedDelivery> claimed(Connection connection, String sql, String workerId,
+      List<Long> ids, Map<Long, byte[]> data) throws SQLException {
     List<ClaimedDelivery> claimed = new ArrayList<>();
     if (ids.isEmpty()) {
       return claimed;
     }
-    try (PreparedStatement read = connection.prepareStatement(CLAIMED)) {
+    try (PreparedStatement read = connection.prepareStatement(sql)) {
       read.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
       read.setString(2, workerId);
       Map<Long, EventData> events = new HashMap<>();
       try (ResultSet rows = read.executeQuery()) {
         while (rows.next()) {
-          claimed.add(read(rows, events));
+          claimed.add(read(rows, events, data));
         }
       }
     }
@@ -288,19 +316,32 @@ public final class ClaimDueDeliveries {
     claim.setObject(next + 2, utc(now));
     try (ResultSet rows = claim.executeQuery()) {
       while (rows.next()) {
-        claimed.add(read(rows, events));
+        claimed.add(read(rows, events, Map.of()));
       }
     }
   }
 
-  private static ClaimedDelivery read(ResultSet row, Map<Long, EventData> events)
-      throws SQLException {
+  /**
+   * One row: its event's data comes with the event's first row or, without it, from
+   * {@code known}.
+   */
+  private static ClaimedDelivery read(ResultSet row, Map<Long, EventData> events,
+      Map<Long, byte[]> known) throws SQLException {
     long pk = row.getLong("pk");
-    String data = row.getString("data");
-    EventData event = data == null ? events.get(pk)
-        : new EventData(pk, row.getString("event_id"), row.getString("event"),
-            row.getObject("created_at", OffsetDateTime.class).toInstant(), data);
-    events.putIfAbsent(pk, event);
+    EventData event = events.get(pk);
+    if (event == null) {
+      // the driver's bytes of the text as they came (UTF-8): no String made of the data
+      byte[] data = row.getBytes("data");
+      if (data == null) {
+        data = known.get(pk);
+      }
+      if (data == null) {
+        throw new IllegalStateException("No data read for event " + pk);
+      }
+      event = new EventData(pk, row.getString("event_id"), row.getString("event"),
+          row.getObject("created_at", OffsetDateTime.class).toInstant(), data);
+      events.put(pk, event);
+    }
     OffsetDateTime previousUntil = row.getObject("previous_secret_until", OffsetDateTime.class);
     ClaimedDelivery.Webhook webhook = new ClaimedDelivery.Webhook(row.getString("webhook_id"),
         new Signature.Secrets(row.getString("secret"), row.getString("previous_secret"),

@@ -22,7 +22,9 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -46,10 +48,12 @@ import org.slf4j.LoggerFactory;
 public final class OutboxRelay {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
-  // The claim is materialized on its own so that data is measured only for rows this relay
-  // locked, and only once. The data itself stays in PostgreSQL (FanOut copies it into the event):
-  // only a rendering over the limit, but not over twice the limit, is fetched, to be measured in
-  // its compact form (see OutboxRow).
+  // The claim is materialized on its own so that only rows this relay locked are rendered as
+  // text, each once (the lateral subquery is not flattened, so its one rendering is what both
+  // the length and the text are taken from). The data itself stays in PostgreSQL (FanOut copies
+  // it into the event); its text, unless it is over twice the limit, comes back here: to be
+  // measured in its compact form when it is over the limit (see OutboxRow), and otherwise
+  // handed with the event's deliveries to the worker, which would have read the text back.
   private static final String CLAIM = """
       WITH claimed AS MATERIALIZED (
         SELECT id FROM hookline.outbox
@@ -57,17 +61,13 @@ public final class OutboxRelay {
          ORDER BY id
          LIMIT ?
            FOR UPDATE SKIP LOCKED
-      ), measured AS MATERIALIZED (
-        SELECT o.id, o.tenant_id, o.event, o.event_id, jsonb_typeof(o.data) AS kind,
-               octet_length(o.data::text) AS bytes
-          FROM claimed JOIN hookline.outbox o USING (id)
       )
-      SELECT m.id, m.tenant_id, m.event, m.event_id, m.kind, m.bytes,
-             CASE WHEN m.bytes > ? AND m.bytes <= ?
-                  THEN (SELECT o.data::text FROM hookline.outbox o WHERE o.id = m.id) END,
-             EXISTS (SELECT 1 FROM hookline.tenant t WHERE t.id = m.tenant_id)
-        FROM measured m
-       ORDER BY m.id""";
+      SELECT o.id, o.tenant_id, o.event, o.event_id, jsonb_typeof(o.data), octet_length(t.text),
+             CASE WHEN octet_length(t.text) <= ? THEN t.text END,
+             EXISTS (SELECT 1 FROM hookline.tenant tn WHERE tn.id = o.tenant_id)
+        FROM claimed JOIN hookline.outbox o USING (id)
+       CROSS JOIN LATERAL (SELECT o.data::text AS text OFFSET 0) t
+       ORDER BY o.id""";
   private static final String DELETE_RELAYED = "DELETE FROM hookline.outbox WHERE id = ANY (?)";
   private static final String REJECT =
       "UPDATE hookline.outbox SET processed_at = ?, rejected = ? WHERE id = ?";
@@ -237,8 +237,16 @@ public final class OutboxRelay {
     if (stored > 0) {
       deliveriesPerEvent = Math.max(1.0, (double) deliveries / stored);
     }
-    List<ClaimedDelivery> handedOver = handoff.isEmpty() ? List.of()
-        : claim.claimed(connection, handoff.get().workerId(), batch.claimed());
+    List<ClaimedDelivery> handedOver = List.of();
+    if (handoff.isPresent()) {
+      // the events' data as the claim rendered it, so that the read-back need not again
+      Map<Long, byte[]> data = new HashMap<>();
+      for (int i = 0; i < fanned.size(); i++) {
+        int row = i;
+        fanned.get(i).ifPresent(event -> data.put(event.pk(), accepted.get(row).data()));
+      }
+      handedOver = claim.claimed(connection, handoff.get().workerId(), batch.claimed(), data);
+    }
     return new Relayed(rows.size(), stored, dueNow, rejectionCodes, handedOver);
   }
 
@@ -246,12 +254,11 @@ public final class OutboxRelay {
     List<OutboxRow> rows = new ArrayList<>();
     try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
       claim.setInt(1, limit);
-      claim.setLong(2, limits.maxPayloadBytes());
-      claim.setLong(3, OutboxRow.measuredUpTo(limits));
+      claim.setLong(2, OutboxRow.measuredUpTo(limits));
       try (ResultSet result = claim.executeQuery()) {
         while (result.next()) {
           rows.add(new OutboxRow(result.getLong(1), result.getString(2), result.getString(3),
-              result.getString(4), result.getString(5), result.getLong(6), result.getString(7),
+              result.getString(4), result.getString(5), result.getLong(6), result.getBytes(7),
               result.getBoolean(8)));
         }
       }

@@ -11,12 +11,13 @@ import java.util.List;
 
 /**
  * A claimed outbox row. {@code textBytes} is the length of PostgreSQL's text of its jsonb data;
- * {@code data} is that text only when it is needed to measure the compact form: over the
- * payload limit, but not over {@link #measuredUpTo} (beyond which the row is over the limit in
- * any rendering). Otherwise it is null and the data stays in PostgreSQL.
+ * {@code data} is that text (UTF-8) unless it is over {@link #measuredUpTo} (beyond which the
+ * row is over the limit in any rendering): over the payload limit it is parsed to measure the
+ * compact form; within it, it is what the worker sends, so that the event's data is rendered
+ * as text once.
  */
 record OutboxRow(long id, String tenantId, String event, @Nullable String eventId, String kind,
-    long textBytes, @Nullable String data, boolean knownTenant) {
+    long textBytes, byte @Nullable [] data, boolean knownTenant) {
 
   /** Renderings up to this length over the limit are fetched and measured compact. */
   static long measuredUpTo(EventLimits limits) {

@@ -1,5 +1,6 @@
 package io.hookline.payload;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 
@@ -10,9 +11,15 @@ import java.time.format.DateTimeFormatter;
  * @param id the event id (also webhook-id)
  * @param name the event name
  * @param createdAt when the event was created, already truncated to milliseconds
- * @param data the event's data, JSON text
+ * @param data the event's data, JSON text in UTF-8 as the driver read it (never decoded into a
+ *     String: the body renderers parse the bytes; not to be changed)
  */
-public record EventData(long pk, String id, String name, Instant createdAt, String data) {
+public record EventData(long pk, String id, String name, Instant createdAt, byte[] data) {
+
+  /** The same, with the data given as text. */
+  public EventData(long pk, String id, String name, Instant createdAt, String data) {
+    this(pk, id, name, createdAt, data.getBytes(StandardCharsets.UTF_8));
+  }
 
   /** created_at as every Hookline answer renders it: DateTimeFormatter.ISO_INSTANT. */
   public String createdAtText() {

@@ -20,7 +20,7 @@ final class JsonEnvelope {
   private JsonEnvelope() {}
 
   static byte[] render(EventData event, List<String> fields) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(event.data().length() + 128);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(event.data().length + 128);
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
       json.writeStringField("id", event.id());

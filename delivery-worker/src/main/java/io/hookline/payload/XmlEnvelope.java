@@ -25,7 +25,7 @@ final class XmlEnvelope {
   private XmlEnvelope() {}
 
   static byte[] render(EventData event, List<String> fields) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(event.data().length() * 2 + 256);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(event.data().length * 2 + 256);
     try (JsonParser data = JSON.createParser(event.data())) {
       XMLStreamWriter xml = XML.createXMLStreamWriter(out, "UTF-8");
       xml.writeStartDocument("UTF-8", "1.0");

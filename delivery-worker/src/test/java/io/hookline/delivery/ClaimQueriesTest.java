@@ -61,7 +61,8 @@ class ClaimQueriesTest extends WorkerTest {
     ClaimedDelivery xml = claimed.stream().filter(c -> c.format().equals("xml")).findFirst()
         .orElseThrow();
     assertThat(xml.event()).isEqualTo(claimed.get(1 - claimed.indexOf(xml)).event());
-    assertThat(xml.event().data()).isEqualTo("{\"a\": [1, 2]}");
+    assertThat(new String(xml.event().data(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("{\"a\": [1, 2]}");
     assertThat(xml.event().createdAt()).isEqualTo(START);
     assertThat(xml.fields()).containsExactly("a");
     assertThat(xml.url()).isEqualTo("http://b.example/x");

@@ -1,6 +1,7 @@
 package io.hookline.delivery;
 
 import static io.hookline.delivery.MutableClock.START;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockserver.model.HttpRequest.request;
@@ -81,7 +82,9 @@ class HandoffTest extends WorkerTest {
       connection.setAutoCommit(false);
       batch = FanOut.storeFromOutbox(connection, List.of(outbox("evt_first"),
           outbox("evt_second")), new FanOut.ClaimFor("w1", LEASE, 3, List.of("skip.example"), 2));
-      handed = claim.claimed(connection, "w1", batch.claimed());
+      // the relay passes each event's data as its claim read it
+      handed = claim.claimed(connection, "w1", batch.claimed(), Map.of(
+          batch.events().getFirst().orElseThrow().pk(), "{\"n\": 1}".getBytes(UTF_8)));
       connection.commit();
     }
 
@@ -108,7 +111,10 @@ class HandoffTest extends WorkerTest {
         .map(id -> ((Number) id).longValue()).toList());
     assertThat(handed).extracting(ClaimedDelivery::id)
         .containsExactlyElementsOf(batch.claimed());
-    assertThat(handed).allSatisfy(c -> assertThat(c.event().id()).isEqualTo("evt_first"));
+    assertThat(handed).allSatisfy(c -> {
+      assertThat(c.event().id()).isEqualTo("evt_first");
+      assertThat(new String(c.event().data(), UTF_8)).isEqualTo("{\"n\": 1}");
+    });
     // both events still have deliveries due now that wait for a claim
     assertThat(batch.events()).allSatisfy(e -> assertThat(e.orElseThrow().dueNow()).isTrue());
 
@@ -324,6 +330,23 @@ class HandoffTest extends WorkerTest {
       assertThat(process.getBean(MeterRegistry.class).get("hookline.delivery.handed.over")
           .counter().count()).as("none left pending for a claim").isEqualTo(22);
       assertThat(db.queryLong("SELECT count(*) FROM hookline.outbox")).isZero();
+      // each event's own data (the relay hands over the text its claim read, by event)
+      Map<String, String> stored = new HashMap<>();
+      db.rows("SELECT e.id, e.data->>'n' AS n FROM hookline.event e WHERE EXISTS (SELECT 1"
+          + " FROM hookline.delivery d WHERE d.event_pk = e.pk AND d.url LIKE '%/drain/_')")
+          .forEach(row -> stored.put((String) row.get("id"), (String) row.get("n")));
+      assertThat(stored).hasSize(11);
+      for (String path : List.of("/drain/1", "/drain/2")) {
+        Map<String, String> sent = new HashMap<>();
+        for (org.mockserver.model.HttpRequest r : received(path)) {
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+              "\\{\"id\":\"([^\"]+)\".*,\"data\":\\{\"n\":(\\d+)\\}}")
+              .matcher(new String(r.getBody().getRawBytes(), UTF_8));
+          assertThat(m.matches()).as(r.getBodyAsString()).isTrue();
+          sent.put(m.group(1), m.group(2));
+        }
+        assertThat(sent).as(path).isEqualTo(stored);
+      }
     }
   }
 
@@ -360,7 +383,8 @@ class HandoffTest extends WorkerTest {
       await().atMost(Duration.ofSeconds(15)).until(() -> db.queryLong(
           "SELECT count(*) FROM hookline.delivery d JOIN hookline.event e ON e.pk = d.event_pk"
               + " WHERE e.id = 'evt_handed' AND d.status = 'delivered'") == 3);
-      assertThat(received("/fresh/.*")).hasSize(3);
+      assertThat(received("/fresh/.*")).hasSize(3).allSatisfy(r -> assertThat(
+          new String(r.getBody().getRawBytes(), UTF_8)).endsWith(",\"data\":{\"n\":1}}"));
       assertThat(process.getBean(MeterRegistry.class).get("hookline.delivery.handed.over")
           .counter().count()).isEqualTo(3);
       assertThat(db.queryLong("SELECT count(*) FROM hookline.attempt a JOIN hookline.delivery d"
