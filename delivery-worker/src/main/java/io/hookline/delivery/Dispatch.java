@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,9 @@ final class Dispatch {
   // is free with nothing waiting (guarded by queues): left out of claims meanwhile, so that a
   // hanging host's rows are not claimed and handed back over and over.
   private final Set<String> saturated = new HashSet<>();
+  // For each host with attempts running or waiting, when (System.nanoTime) one of its attempts
+  // last ended, or its first one was started (guarded by queues): how long it has been silent.
+  private final Map<String, Long> lastHeard = new HashMap<>();
   private volatile boolean roomBound;
   // Room promised to the relay's fresh deliveries, not yet taken up (guarded by queues).
   private int reserved;
@@ -171,28 +175,47 @@ final class Dispatch {
    * otherwise all be written pending and claimed again by this worker: whether or not it is
    * caught up, at most {@code most} and a host's fill (the relay then takes no more outbox rows
    * than that, so a backlog of one host's events is handed over whole). Waits up to
-   * {@code waitNanos} while there is no room, or while a host that answers (not handed back for
-   * waiting too long) has its fill, since that host's fresh deliveries could not be handed over;
-   * hosts handed back are left out of the reservation instead. Null when the time is up.
+   * {@code waitNanos} while there is no room, or while a host that answers has its fill, since
+   * that host's fresh deliveries could not be handed over. A host with its fill that has not
+   * answered for half that wait (none of its attempts ended: it hangs, or answers too slowly to
+   * make room in time), and one handed back for waiting too long, is left out of the
+   * reservation instead: its fresh deliveries are written pending, behind the ones it has, and
+   * the other hosts' are handed over. Null when the time is up.
    */
   Reservation reserveForBacklog(int most, long waitNanos) throws InterruptedException {
     long deadline = System.nanoTime() + waitNanos;
+    long silentNanos = waitNanos / 2;
     synchronized (queues) {
       while (!closing) {
         int room = Math.min(Math.min(slots.free() - queues.size() - reserved,
             parts.settings().batchSize()), Math.min(most, crowdedAt()));
         List<String> skip = crowdedHosts();
-        if (room > 0 && saturated.containsAll(skip)) {
+        long now = System.nanoTime();
+        // the first moment a host that holds the reservation up counts as silent
+        long silentAt = deadline;
+        boolean heldUp = false;
+        for (String host : skip) {
+          if (!saturated.contains(host)) {
+            long at = lastHeard.getOrDefault(host, now) + silentNanos;
+            if (at - now > 0) {
+              heldUp = true;
+              silentAt = at - silentAt < 0 ? at : silentAt;
+            }
+          }
+        }
+        if (room > 0 && !heldUp) {
           reserved += room;
           return new Reservation(room, skip, crowdedAt());
         }
-        long left = deadline - System.nanoTime();
+        long left = deadline - now;
         if (left <= 0) {
           return null;
         }
+        // without room, only freed room helps; otherwise also a host falling silent meanwhile
+        long wait = room > 0 ? Math.max(1, silentAt - now) : left;
         backlogWaiters++;
         try {
-          TimeUnit.NANOSECONDS.timedWait(queues, left);
+          TimeUnit.NANOSECONDS.timedWait(queues, Math.min(wait, left));
         } finally {
           backlogWaiters--;
         }
@@ -268,6 +291,7 @@ final class Dispatch {
         synchronized (queues) {
           reserved--;
           unused--;
+          lastHeard.putIfAbsent(attempt.host(), since);
           start = slots.tryAcquire(attempt.host());
           if (!start) {
             queues.add(attempt);
@@ -365,6 +389,11 @@ final class Dispatch {
       if (next == null) {
         saturated.remove(attempt.host());
       }
+      if (next == null && slots.busy(attempt.host()) == 0) {
+        lastHeard.remove(attempt.host());
+      } else {
+        lastHeard.put(attempt.host(), System.nanoTime());
+      }
       claimable = (crowded || skipped.contains(attempt.host())) && !crowded(attempt.host());
       roomChanged();
     }
@@ -395,9 +424,17 @@ final class Dispatch {
     synchronized (queues) {
       stale = queues.removeWaitingSince(nanos);
       stale.forEach(waiting -> saturated.add(waiting.host()));
+      stale.forEach(waiting -> forgetIfIdle(waiting.host()));
       roomChanged();
     }
     return handBack(stale);
+  }
+
+  /** A host with nothing running or waiting here has no silence to measure (guarded by queues). */
+  private void forgetIfIdle(String host) {
+    if (slots.busy(host) == 0 && queues.waiting(host) == 0) {
+      lastHeard.remove(host);
+    }
   }
 
   private int handBack(List<Waiting> waiting) throws SQLException {
@@ -423,6 +460,7 @@ final class Dispatch {
     List<Waiting> waiting;
     synchronized (queues) {
       waiting = queues.clear();
+      waiting.forEach(w -> forgetIfIdle(w.host()));
     }
     return handBack(waiting);
   }

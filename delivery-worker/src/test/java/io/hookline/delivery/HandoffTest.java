@@ -247,27 +247,32 @@ class HandoffTest extends WorkerTest {
   }
 
   @Test
-  void aBacklogGetsRoomWithDueRowsQueuedButWaitsWhileAnAnsweringHostHasItsFill()
+  void aBacklogGetsRoomWithDueRowsQueuedLeavingOutAHostWithItsFillThatFellSilent()
       throws Exception {
     batchDueToASlowHost("/backlog");
     // a fourth due row, left in the queue by the claim below
     db.pending(url("/backlog"), START.minusSeconds(1));
     Recorder recorder = new Recorder("w-backlog", writer, clock);
     Dispatch dispatch = onePerHost("w-backlog", recorder);
+    String host = PostToTarget.hostOf(url("/backlog"));
     try {
       assertThat(dispatch.next().claimed()).isEqualTo(BATCH);
       assertThat(dispatch.reserve(BATCH)).as("not caught up: due rows wait").isNull();
-      // the host has its fill and has not been handed back: worth waiting for, not skipping
-      assertThat(dispatch.reserveForBacklog(BATCH, TimeUnit.MILLISECONDS.toNanos(50)))
-          .isNull();
+      // the host has its fill and no attempt of it ends for half the wait: it is not worth
+      // waiting for (a host that answers is: see the next test), so it is left out
+      Dispatch.Reservation past = dispatch.reserveForBacklog(BATCH,
+          TimeUnit.MILLISECONDS.toNanos(200));
+      assertThat(past).isNotNull();
+      assertThat(past.skipHosts()).containsExactly(host);
+      dispatch.cancel(past);
 
-      // its waiting deliveries are handed back for waiting too long: now it is left out
+      // its waiting deliveries are handed back for waiting too long: left out without a wait
       assertThat(dispatch.handBackWaitingSince(System.nanoTime())).isEqualTo(2);
       Dispatch.Reservation reservation = dispatch.reserveForBacklog(5, 0);
       assertThat(reservation).isNotNull();
       assertThat(reservation.room()).as("a batch, and no more than a host's fill")
           .isEqualTo(BATCH);
-      assertThat(reservation.skipHosts()).containsExactly(PostToTarget.hostOf(url("/backlog")));
+      assertThat(reservation.skipHosts()).containsExactly(host);
       assertThat(dispatch.reserve(BATCH)).as("three due rows still wait in the queue").isNull();
       dispatch.cancel(reservation);
     } finally {
@@ -287,7 +292,8 @@ class HandoffTest extends WorkerTest {
     Dispatch dispatch = onePerHost("w-gate", recorder);
     try {
       assertThat(dispatch.next().claimed()).isEqualTo(BATCH);
-      // waits far longer than the first answer takes: only a wake-up returns it in time
+      // waits far longer than the first answer takes: only a wake-up returns it in time, and
+      // a host whose attempts end is waited for, not left out
       CompletableFuture<Dispatch.Reservation> waiting = CompletableFuture.supplyAsync(() -> {
         try {
           return dispatch.reserveForBacklog(BATCH, TimeUnit.SECONDS.toNanos(60));
