@@ -179,18 +179,33 @@ public final class ClaimDueDeliveries {
   }
 
   /**
+   * What a claim took, and whether it took every due row of the hosts not left out (but those
+   * other workers hold locked at that moment): then fresh deliveries of those hosts have no
+   * older due rows to wait behind.
+   */
+  public record Claimed(List<ClaimedDelivery> deliveries, boolean wholeQueue) {}
+
+  /**
+   * As {@link #claimDue}, the deliveries only.
+   */
+  public List<ClaimedDelivery> claim(String workerId, Instant now, Instant leaseUntil, int limit,
+      Collection<String> skipHosts, int perHost) throws SQLException {
+    return claimDue(workerId, now, leaseUntil, limit, skipHosts, perHost).deliveries();
+  }
+
+  /**
    * @param now the time due rows are compared with, and the claim's updated_at
    * @param leaseUntil when the claim expires and the sweeper may hand the row to another worker
    * @param limit the most rows to claim
    * @param skipHosts hosts (lower case, as {@code URI.getHost()}) whose deliveries are left alone
    * @param perHost the least share of the batch each host gets in the second look
    */
-  public List<ClaimedDelivery> claim(String workerId, Instant now, Instant leaseUntil, int limit,
+  public Claimed claimDue(String workerId, Instant now, Instant leaseUntil, int limit,
       Collection<String> skipHosts, int perHost) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        List<ClaimedDelivery> claimed = claim(connection, workerId, now, leaseUntil, limit,
+        Claimed claimed = claim(connection, workerId, now, leaseUntil, limit,
             skipHosts, perHost, headBlocked(skipHosts));
         connection.commit();
         return claimed;
@@ -211,7 +226,7 @@ public final class ClaimDueDeliveries {
         && skipHosts.containsAll(last.by());
   }
 
-  private List<ClaimedDelivery> claim(Connection connection, String workerId, Instant now,
+  private Claimed claim(Connection connection, String workerId, Instant now,
       Instant leaseUntil, int limit, Collection<String> skipHosts, int perHost,
       boolean skipFirstLook) throws SQLException {
     QueuePlans.byIndex(connection);
@@ -221,14 +236,17 @@ public final class ClaimDueDeliveries {
     if (!skipFirstLook) {
       List<Long> wanted = new ArrayList<>();
       OffsetDateTime windowEnd = null;
+      // with nobody left out, the window need only cover rows other workers hold locked
+      int windowSize = limit * (skipHosts.isEmpty() ? 2 : WINDOW_BATCHES);
+      int seen = 0;
       QueuePlans.inIndexOrder(connection);
       try (PreparedStatement window = connection.prepareStatement(WINDOW)) {
         window.setArray(1, skip);
         window.setObject(2, utc(now));
-        // with nobody left out, the window need only cover rows other workers hold locked
-        window.setInt(3, limit * (skipHosts.isEmpty() ? 2 : WINDOW_BATCHES));
+        window.setInt(3, windowSize);
         try (ResultSet rows = window.executeQuery()) {
           while (rows.next()) {
+            seen++;
             if (rows.getBoolean(2)) {
               wanted.add(rows.getLong(1));
             }
@@ -245,22 +263,30 @@ public final class ClaimDueDeliveries {
           read(oldest, 4, workerId, now, leaseUntil, claimed, events);
         }
       }
+      if (seen < windowSize) {
+        // the window held every due row: what the claim left of it is locked by other workers
+        return new Claimed(claimed, claimed.size() < limit);
+      }
       if (claimed.isEmpty() && !skipHosts.isEmpty()) {
         headBlocked = new HeadBlocked(Set.copyOf(skipHosts), System.nanoTime());
       }
     }
+    boolean wholeQueue = false;
     if (claimed.isEmpty() && !skipHosts.isEmpty()) {
       // Nothing in the window: it may be all left-out hosts, with other hosts' rows behind.
       try (PreparedStatement byHost = connection.prepareStatement(HOST_BY_HOST + CLAIM)) {
         byHost.setArray(1, skip);
         byHost.setObject(2, utc(now));
-        byHost.setInt(3, Math.max(1, Math.min(perHost, limit)));
+        int least = Math.max(1, Math.min(perHost, limit));
+        byHost.setInt(3, least);
         byHost.setInt(4, limit);
         byHost.setInt(5, limit);
         read(byHost, 6, workerId, now, leaseUntil, claimed, events);
+        // every host may take at least this many: fewer in all, and none was cut short
+        wholeQueue = claimed.size() < least;
       }
     }
-    return claimed;
+    return new Claimed(claimed, wholeQueue);
   }
 
   /**

@@ -55,8 +55,9 @@ final class Dispatch {
   private volatile boolean roomBound;
   // Room promised to the relay's fresh deliveries, not yet taken up (guarded by queues).
   private int reserved;
-  // Whether the last claim found fewer due rows than it had room for, with no host left out: no
-  // backlog to keep order with, so fresh deliveries may be handed straight to this worker.
+  // Whether the last claim found fewer due rows than it had room for, and every due row of the
+  // hosts it did not leave out: no backlog to keep order with, so fresh deliveries may be handed
+  // straight to this worker (those of hosts left out then are written pending, behind theirs).
   private volatile boolean caughtUp;
   // Relays waiting in reserveForBacklog on queues' monitor; room freed wakes them.
   private volatile int backlogWaiters;
@@ -110,11 +111,12 @@ final class Dispatch {
     Started started;
     try {
       Instant now = parts.clock().instant();
-      claimed = parts.claim().claim(parts.workerId(), now,
+      ClaimDueDeliveries.Claimed claim = parts.claim().claimDue(parts.workerId(), now,
           now.plus(parts.settings().lease()), limit, skip, crowdedAt());
-      // With a host left out, its due rows are queued behind the ones it has, and fresh ones
-      // for it could not be handed over either: the room stays with the claim.
-      caughtUp = claimed.size() < limit && skip.isEmpty();
+      claimed = claim.deliveries();
+      // With a host left out, rows of other hosts may wait behind its due rows, unseen: then
+      // the room stays with the claim.
+      caughtUp = claimed.size() < limit && (skip.isEmpty() || claim.wholeQueue());
       // Only a claim that filled its room may have left due rows for room freed later; one
       // that came back short is woken by new due rows or a host no longer left out instead.
       roomBound = limit < parts.settings().batchSize() && claimed.size() >= limit;
@@ -150,8 +152,9 @@ final class Dispatch {
    * Reserves room for fresh deliveries, which the caller claims for this worker inside the
    * transaction that creates them and hands over with {@link #accept} once it commits (or gives
    * back with {@link #cancel}). Only while the worker is caught up: with due rows queued,
-   * the oldest go first, through the claim, and while a host is left out of claims the room is
-   * kept for them. Null when there is a backlog, a host left out, or no room.
+   * the oldest go first, through the claim. Hosts left out now (crowded) are left out of the
+   * reservation too, so their fresh deliveries queue behind their due rows. Null when there is
+   * a backlog, or no room.
    *
    * @param most the most room wanted (a batch's worth is the most ever given)
    */

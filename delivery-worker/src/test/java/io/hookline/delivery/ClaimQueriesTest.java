@@ -105,20 +105,49 @@ class ClaimQueriesTest extends WorkerTest {
     long b = db.pending("http://b.example/", START);
     long notDue = db.pending("http://c.example/", START.plusSeconds(1));
 
-    List<ClaimedDelivery> first = claim.claim("w1", START, LEASE, 2,
-        List.of("busy.example", "hanging.example"), 2);
-    List<ClaimedDelivery> second = claim.claim("w1", START, LEASE, 2,
-        List.of("busy.example", "hanging.example"), 2);
+    List<String> leftOut = List.of("busy.example", "hanging.example");
+    ClaimDueDeliveries.Claimed first = claim.claimDue("w1", START, LEASE, 2, leftOut, 2);
+    ClaimDueDeliveries.Claimed second = claim.claimDue("w1", START, LEASE, 2, leftOut, 2);
+    ClaimDueDeliveries.Claimed third = claim.claimDue("w1", START, LEASE, 2, leftOut, 2);
 
     // host by host, each host's oldest first, at most perHost of one host
-    assertThat(first).extracting(ClaimedDelivery::id).containsExactly(a1, a2);
-    assertThat(second).extracting(ClaimedDelivery::id).containsExactlyInAnyOrder(a3, b);
-    assertThat(claim.claim("w1", START, LEASE, 2, List.of("busy.example", "hanging.example"), 2))
-        .isEmpty();
+    assertThat(first.deliveries()).extracting(ClaimedDelivery::id).containsExactly(a1, a2);
+    assertThat(second.deliveries()).extracting(ClaimedDelivery::id)
+        .containsExactlyInAnyOrder(a3, b);
+    assertThat(third.deliveries()).isEmpty();
+    // a host that took its whole share may have more; only a claim that took less than any
+    // host's least share took every due row of the hosts not left out
+    assertThat(List.of(first.wholeQueue(), second.wholeQueue(), third.wholeQueue()))
+        .containsExactly(false, false, true);
     assertThat(db.delivery(notDue)).containsEntry("status", "pending");
     assertThat(db.queryLong("SELECT count(*) FROM hookline.delivery"
         + " WHERE status = 'pending' AND host IN ('busy.example', 'hanging.example')"))
         .isEqualTo(2L * backlog);
+  }
+
+  @Test
+  void aClaimTellsWhetherItSawEveryDueRowOfTheHostsNotLeftOut() throws Exception {
+    // the first look's window for a claim of 3 with a host left out: 12 rows
+    int window = 3 * ClaimDueDeliveries.WINDOW_BATCHES;
+    for (int i = 0; i < window - 1; i++) {
+      db.pending("http://stuck.example/" + i, START.minusSeconds(100 - i));
+    }
+    long inWindow = db.pending("http://a.example/1", START.minusSeconds(2));
+    long behind = db.pending("http://a.example/2", START.minusSeconds(1));
+    // a host no other test leaves out, so that no earlier claim makes this one skip its window
+    List<String> leftOut = List.of("stuck.example");
+
+    ClaimDueDeliveries.Claimed first = claim.claimDue("w1", START, LEASE, 3, leftOut, 3);
+    assertThat(first.deliveries()).extracting(ClaimedDelivery::id).containsExactly(inWindow);
+    assertThat(first.wholeQueue()).as("a row may wait behind a full window").isFalse();
+
+    ClaimDueDeliveries.Claimed second = claim.claimDue("w1", START, LEASE, 3, leftOut, 3);
+    assertThat(second.deliveries()).extracting(ClaimedDelivery::id).containsExactly(behind);
+    assertThat(second.wholeQueue()).as("the window was full again").isFalse();
+
+    ClaimDueDeliveries.Claimed third = claim.claimDue("w1", START, LEASE, 3, leftOut, 3);
+    assertThat(third.deliveries()).isEmpty();
+    assertThat(third.wholeQueue()).as("the window held every due row").isTrue();
   }
 
   @Test

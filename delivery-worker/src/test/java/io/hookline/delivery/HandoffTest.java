@@ -215,16 +215,20 @@ class HandoffTest extends WorkerTest {
   }
 
   @Test
-  void noRoomIsOfferedWhileTheLastClaimLeftAHostOut() throws Exception {
+  void roomBesideAHostLeftOutIsOfferedOnceTheClaimTookEveryOtherDueRow() throws Exception {
     batchDueToASlowHost("/crowded");
     Recorder recorder = new Recorder("w-crowded", writer, clock);
     Dispatch dispatch = onePerHost("w-crowded", recorder);
     try {
       assertThat(dispatch.next().claimed()).isEqualTo(BATCH);
-      // the next claim finds nothing else, but it left the crowded host out: its fresh
-      // deliveries could not be handed over, and due rows of it may wait in the queue
+      assertThat(dispatch.reserve(BATCH)).as("a full claim: due rows may be left").isNull();
+      // the next claim leaves the crowded host out and finds nothing else due: room is offered
+      // for other hosts' fresh deliveries, the crowded host's are written pending behind its own
       assertThat(dispatch.next().claimed()).isZero();
-      assertThat(dispatch.reserve(BATCH)).isNull();
+      Dispatch.Reservation reservation = dispatch.reserve(BATCH);
+      assertThat(reservation).isNotNull();
+      assertThat(reservation.skipHosts()).containsExactly(PostToTarget.hostOf(url("/crowded")));
+      dispatch.cancel(reservation);
     } finally {
       dispatch.cancelRunning();
       dispatch.handBackWaiting();
