@@ -4,10 +4,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -56,6 +59,14 @@ public class ChannelListener {
 
   /** Listens from now on; wake runs on every NOTIFY received and after every (re)connect. */
   public void start(Runnable wake) {
+    startReading(payloads -> wake.run());
+  }
+
+  /**
+   * As {@link #start}, with the payloads of the notifications received; after a (re)connect
+   * with one empty payload (whatever was notified meanwhile is unknown).
+   */
+  public void startReading(Consumer<List<String>> wake) {
     thread = Thread.ofPlatform().name(name).daemon()
         .start(() -> listen(wake));
   }
@@ -81,7 +92,7 @@ public class ChannelListener {
     return sessions.get();
   }
 
-  private void listen(Runnable wake) {
+  private void listen(Consumer<List<String>> wake) {
     while (stopped.getCount() > 0) {
       try (Connection listening = DriverManager.getConnection(url, credentials)) {
         connection = listening;
@@ -89,7 +100,7 @@ public class ChannelListener {
           statement.execute("LISTEN " + channel);
         }
         sessions.incrementAndGet();
-        wake.run();
+        wake.accept(List.of(""));
         receive(listening.unwrap(PGConnection.class), listening, wake);
       } catch (SQLException e) {
         if (stopped.getCount() > 0) {
@@ -105,13 +116,18 @@ public class ChannelListener {
     }
   }
 
-  private void receive(PGConnection notifications, Connection listening, Runnable wake)
+  private void receive(PGConnection notifications, Connection listening,
+      Consumer<List<String>> wake)
       throws SQLException {
     long quietSince = System.nanoTime();
     while (stopped.getCount() > 0) {
       PGNotification[] received = notifications.getNotifications(WAIT_MILLIS);
       if (received != null && received.length > 0) {
-        wake.run();
+        List<String> payloads = new ArrayList<>(received.length);
+        for (PGNotification notification : received) {
+          payloads.add(notification.getParameter());
+        }
+        wake.accept(payloads);
         quietSince = System.nanoTime();
       } else if (System.nanoTime() - quietSince > CHECK_AFTER_QUIET_MILLIS * 1_000_000) {
         if (!listening.isValid(5)) {

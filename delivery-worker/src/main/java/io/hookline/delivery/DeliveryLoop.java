@@ -26,7 +26,7 @@ final class DeliveryLoop {
   @EventListener
   void onStartup(StartupEvent event) {
     worker.start();
-    listener.start(due::signal);
+    listener.startReading(due::notified);
   }
 
   @PreDestroy

@@ -64,6 +64,9 @@ public class DeliveryWorker {
     this.recorder = new Recorder(workerId, writer, clock);
     this.dispatch = new Dispatch(new Dispatch.Parts(workerId, settings, clock, claim, release,
         post, classification, metrics, due::signal), slots, recorder);
+    // signals only about hosts its claims leave out now are dropped: it claims again by itself
+    // once one of them is no longer left out
+    due.leaveOut(dispatch::leftOut);
     metrics.inFlight(slots::inFlight);
   }
 

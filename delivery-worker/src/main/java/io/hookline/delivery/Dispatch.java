@@ -132,6 +132,16 @@ final class Dispatch {
     return new Batch(claimed.size(), more, started.outcomes());
   }
 
+  /**
+   * Whether claims leave the host out now. Until it is not, a claim cannot take its deliveries;
+   * once it is not, the attempt that made it so wakes the worker (see {@link #hostDone}).
+   */
+  boolean leftOut(String host) {
+    synchronized (queues) {
+      return crowded(host);
+    }
+  }
+
   /** The hosts left out of claims now (guarded by queues). */
   private List<String> crowdedHosts() {
     List<String> skip = new ArrayList<>();

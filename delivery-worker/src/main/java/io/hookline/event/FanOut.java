@@ -141,14 +141,19 @@ public final class FanOut {
                h.created_at, h.created_at
           FROM chosen h CROSS JOIN claim c
          ORDER BY h.pk, h.seq, h.position
-        RETURNING id, status, event_pk, next_attempt_at, created_at
+        RETURNING id, status, event_pk, host, next_attempt_at, created_at
+      ), due_hosts AS (
+        -- the hosts of the deliveries left waiting for a claim and due now, for workers that
+        -- leave all of them out to ignore (DeliveriesDue); '' (any host) when there are many
+        SELECT CASE WHEN bool_or(f.host IS NULL) OR sum(octet_length(f.host) + 1) > 4000
+                    THEN '' ELSE string_agg(f.host, ' ' ORDER BY f.host) END AS hosts
+          FROM (SELECT DISTINCT host FROM fanned
+                 WHERE status = 'pending' AND next_attempt_at <= created_at) f
+        HAVING count(*) > 0
       ), notified AS (
-        -- wakes the workers of every process once this commits (deliveries left waiting for a
-        -- claim and due now only: later ones are found by their poll); repeats within one
-        -- transaction are folded into one
-        SELECT pg_notify('hookline_delivery', '')
-         WHERE EXISTS (SELECT 1 FROM fanned f
-                        WHERE f.status = 'pending' AND f.next_attempt_at <= f.created_at)
+        -- wakes the workers of every process once this commits (deliveries due now only:
+        -- later ones are found by their poll); repeats within one transaction are folded
+        SELECT pg_notify('hookline_delivery', hosts), hosts FROM due_hosts
       ), counted AS (
         SELECT event_pk, count(*) AS deliveries,
                bool_or(status = 'pending' AND next_attempt_at <= created_at) AS due_now
@@ -165,7 +170,8 @@ public final class FanOut {
       SELECT 's', f.id, NULL, NULL, NULL, NULL FROM fanned f WHERE f.status = 'sending'
       UNION ALL
       SELECT 'n', (SELECT count(*) FROM input
-                    WHERE tenant_id NOT IN (SELECT id FROM tenants)), NULL, NULL,
+                    WHERE tenant_id NOT IN (SELECT id FROM tenants)),
+             (SELECT hosts FROM notified), NULL,
              (SELECT count(*) FROM input), (SELECT count(*) FROM notified) > 0""";
 
   private FanOut() {}
@@ -186,10 +192,11 @@ public final class FanOut {
       int perHost) {}
 
   /**
-   * What a batch wrote: each row's event (as {@link #storeAll} answers) and the deliveries born
-   * claimed, in id order.
+   * What a batch wrote: each row's event (as {@link #storeAll} answers), the deliveries born
+   * claimed, in id order, and the hosts of the deliveries it left pending and due now, as the
+   * NOTIFY named them (empty: none, or too many to name).
    */
-  public record Batch(List<Optional<Stored>> events, List<Long> claimed) {}
+  public record Batch(List<Optional<Stored>> events, List<Long> claimed, List<String> dueHosts) {}
 
   /**
    * Stores the event and its deliveries; empty when the tenant already has an event with this id
@@ -216,7 +223,7 @@ public final class FanOut {
   public static Batch storeAll(Connection connection, List<NewEvent> events, ClaimFor claim)
       throws SQLException {
     if (events.isEmpty()) {
-      return new Batch(List.of(), List.of());
+      return new Batch(List.of(), List.of(), List.of());
     }
     int n = events.size();
     String[][] columns = new String[6][n];
@@ -236,7 +243,7 @@ public final class FanOut {
       claimFor(connection, statement, columns.length + 1, claim);
       List<Key> keys = events.stream().map(e -> new Key(e.tenantId(), e.id())).toList();
       Answer answer = stored(statement, keys);
-      return new Batch(answer.events(), answer.claimed());
+      return new Batch(answer.events(), answer.claimed(), answer.dueHosts());
     }
   }
 
@@ -255,7 +262,7 @@ public final class FanOut {
   public static Batch storeFromOutbox(Connection connection, List<FromOutbox> rows,
       ClaimFor claim) throws SQLException {
     if (rows.isEmpty()) {
-      return new Batch(List.of(), List.of());
+      return new Batch(List.of(), List.of(), List.of());
     }
     int n = rows.size();
     Long[] outboxIds = new Long[n];
@@ -277,7 +284,7 @@ public final class FanOut {
         throw new IllegalStateException("Found " + answer.given() + " of " + n
             + " outbox rows: a row the relay locked is gone");
       }
-      return new Batch(answer.events(), answer.claimed());
+      return new Batch(answer.events(), answer.claimed(), answer.dueHosts());
     }
   }
 
@@ -306,7 +313,8 @@ public final class FanOut {
    * Each event's answer in the input's order, how many input rows the statement saw, and the
    * deliveries born claimed.
    */
-  private record Answer(List<Optional<Stored>> events, long given, List<Long> claimed) {}
+  private record Answer(List<Optional<Stored>> events, long given, List<Long> claimed,
+      List<String> dueHosts) {}
 
   /** SQLSTATE foreign_key_violation: what the tenant's foreign key answered before V11. */
   static final String NO_SUCH_TENANT = "23503";
@@ -324,6 +332,7 @@ public final class FanOut {
     long given = -1;
     long tenantless = 0;
     List<Long> claimed = new ArrayList<>();
+    List<String> dueHosts = List.of();
     try (ResultSet rows = statement.executeQuery()) {
       while (rows.next()) {
         switch (rows.getString(1)) {
@@ -333,6 +342,9 @@ public final class FanOut {
           default -> {
             tenantless = rows.getLong(2);
             given = rows.getLong(5);
+            String hosts = rows.getString(3);
+            dueHosts = hosts == null || hosts.isEmpty() ? List.of()
+                : List.of(hosts.split(" "));
           }
         }
       }
@@ -350,6 +362,6 @@ public final class FanOut {
           : Optional.of(new Stored(pk, f.deliveries(), f.dueNow())));
     }
     claimed.sort(null);
-    return new Answer(events, given, claimed);
+    return new Answer(events, given, claimed, dueHosts);
   }
 }

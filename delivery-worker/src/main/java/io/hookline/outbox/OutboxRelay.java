@@ -158,7 +158,7 @@ public final class OutboxRelay {
       }
     }
     if (relayed.dueNow()) {
-      due.signal();
+      due.signal(relayed.dueHosts());
     }
     eventsIn.increment(relayed.stored());
     relayed.rejections().forEach(code -> Counter.builder("hookline.outbox.rejected")
@@ -173,10 +173,11 @@ public final class OutboxRelay {
 
   /**
    * What a relay transaction did: rows claimed, events stored, whether deliveries due now were
-   * left for the workers' claims, rejection reasons, deliveries written claimed for the handoff.
+   * left for the workers' claims and their hosts (empty: not named), rejection reasons,
+   * deliveries written claimed for the handoff.
    */
-  private record Relayed(int claimed, int stored, boolean dueNow, List<String> rejections,
-      List<ClaimedDelivery> handedOver) {}
+  private record Relayed(int claimed, int stored, boolean dueNow, List<String> dueHosts,
+      List<String> rejections, List<ClaimedDelivery> handedOver) {}
 
   private Relayed relay(Connection connection, Optional<DeliveryWorker.Handoff> handoff,
       int limit) throws SQLException {
@@ -247,7 +248,8 @@ public final class OutboxRelay {
       }
       handedOver = claim.claimed(connection, handoff.get().workerId(), batch.claimed(), data);
     }
-    return new Relayed(rows.size(), stored, dueNow, rejectionCodes, handedOver);
+    return new Relayed(rows.size(), stored, dueNow, batch.dueHosts(), rejectionCodes,
+        handedOver);
   }
 
   private List<OutboxRow> claim(Connection connection, int limit) throws SQLException {

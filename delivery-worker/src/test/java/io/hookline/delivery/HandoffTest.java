@@ -78,14 +78,22 @@ class HandoffTest extends WorkerTest {
 
     FanOut.Batch batch;
     List<ClaimedDelivery> handed;
-    try (Connection connection = resolver.resolve(dataSource).getConnection()) {
-      connection.setAutoCommit(false);
-      batch = FanOut.storeFromOutbox(connection, List.of(outbox("evt_first"),
-          outbox("evt_second")), new FanOut.ClaimFor("w1", LEASE, 3, List.of("skip.example"), 2));
-      // the relay passes each event's data as its claim read it
-      handed = claim.claimed(connection, "w1", batch.claimed(), Map.of(
-          batch.events().getFirst().orElseThrow().pk(), "{\"n\": 1}".getBytes(UTF_8)));
-      connection.commit();
+    List<String> notified;
+    try (Connection listening = resolver.resolve(dataSource).getConnection()) {
+      listening.createStatement().execute("LISTEN hookline_delivery");
+      try (Connection connection = resolver.resolve(dataSource).getConnection()) {
+        connection.setAutoCommit(false);
+        batch = FanOut.storeFromOutbox(connection, List.of(outbox("evt_first"),
+            outbox("evt_second")), new FanOut.ClaimFor("w1", LEASE, 3, List.of("skip.example"),
+            2));
+        // the relay passes each event's data as its claim read it
+        handed = claim.claimed(connection, "w1", batch.claimed(), Map.of(
+            batch.events().getFirst().orElseThrow().pk(), "{\"n\": 1}".getBytes(UTF_8)));
+        connection.commit();
+      }
+      notified = java.util.Arrays.stream(listening.unwrap(org.postgresql.PGConnection.class)
+          .getNotifications(10_000)).map(org.postgresql.PGNotification::getParameter).toList();
+      listening.createStatement().execute("UNLISTEN *");
     }
 
     // In the batch's order: a.example's share is two (its third waits), skip.example is left
@@ -115,8 +123,11 @@ class HandoffTest extends WorkerTest {
       assertThat(c.event().id()).isEqualTo("evt_first");
       assertThat(new String(c.event().data(), UTF_8)).isEqualTo("{\"n\": 1}");
     });
-    // both events still have deliveries due now that wait for a claim
+    // both events still have deliveries due now that wait for a claim; the NOTIFY names their
+    // hosts (not c.example's, due in a minute), so that a worker leaving all out can ignore it
     assertThat(batch.events()).allSatisfy(e -> assertThat(e.orElseThrow().dueNow()).isTrue());
+    assertThat(batch.dueHosts()).containsExactly("a.example", "b.example", "skip.example");
+    assertThat(notified).containsExactly("a.example b.example skip.example");
 
     // without a claim (the API, or no room) every delivery is written pending
     try (Connection connection = resolver.resolve(dataSource).getConnection()) {
@@ -227,8 +238,12 @@ class HandoffTest extends WorkerTest {
       assertThat(dispatch.next().claimed()).isZero();
       Dispatch.Reservation reservation = dispatch.reserve(BATCH);
       assertThat(reservation).isNotNull();
-      assertThat(reservation.skipHosts()).containsExactly(PostToTarget.hostOf(url("/crowded")));
+      String crowded = PostToTarget.hostOf(url("/crowded"));
+      assertThat(reservation.skipHosts()).containsExactly(crowded);
       dispatch.cancel(reservation);
+      // what wake-ups about deliveries due now may be ignored for (DeliveriesDue)
+      assertThat(dispatch.leftOut(crowded)).isTrue();
+      assertThat(dispatch.leftOut("other.example")).isFalse();
     } finally {
       dispatch.cancelRunning();
       dispatch.handBackWaiting();
