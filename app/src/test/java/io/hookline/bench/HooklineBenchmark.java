@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Test;
  * Hookline runs in this JVM on its own PostgreSQL; the receiver runs in another process; the
  * same-run baseline is a plain HTTP client posting the same bodies to the same receiver.
  * Options (-D): bench.scenarios (drain,steady,fanout,isolation,replay,memory), bench.events (200000),
- * bench.rates (500,2000,5000), bench.steady.seconds (20), bench.memory.deliveries (1000000),
- * bench.soak.rate (2000), bench.soak.minutes (10), bench.warmup.events (50000),
+ * bench.rates (500,2000,5000), bench.steady.seconds (20), bench.steady-hanging.rate (2000),
+ * bench.memory.deliveries (1000000), bench.soak.rate (2000), bench.soak.minutes (10), bench.warmup.events (50000),
  * bench.warmup.rounds (8), bench.warmup.jit-share (0.05),
- * bench.isolation.rounds (3); soak is not in the default list.
+ * bench.isolation.rounds (3); soak and steady-hanging are not in the default list.
  */
 @Tag("benchmark")
 class HooklineBenchmark {
@@ -60,9 +60,13 @@ class HooklineBenchmark {
       }
       if (scenarios.contains("steady")) {
         for (String rate : System.getProperty("bench.rates", "500,2000,5000").split(",")) {
-            steady(postgres, receiver, Integer.parseInt(rate.strip()));
+            steady(postgres, receiver, Integer.parseInt(rate.strip()), false);
           System.out.println(figures.table());
         }
+      }
+      if (scenarios.contains("steady-hanging")) {
+        steady(postgres, receiver, Integer.getInteger("bench.steady-hanging.rate", 2000), true);
+        System.out.println(figures.table());
       }
       // fan-out and isolation alternate for some rounds: their ratio is the figure, and one
       // run of each swings by a tenth or more with what else this machine is doing
@@ -201,28 +205,35 @@ class HooklineBenchmark {
     return counter == null ? 0 : (long) counter.count();
   }
 
-  /** Events committed at a fixed rate: commit-to-receipt latency measured at the receiver. */
-  private void steady(LocalPostgres postgres, ReceiverProcess receiver, int rate)
-      throws Exception {
-    BenchDatabase db = subscribed(postgres, List.of(receiver.url("127.0.0.1", "/ok")));
+  /**
+   * Events committed at a fixed rate: commit-to-receipt latency measured at the receiver. With
+   * {@code hanging}, each event also goes to a second host that never answers (steady-hanging):
+   * the healthy deliveries' latency with one endpoint down.
+   */
+  private void steady(LocalPostgres postgres, ReceiverProcess receiver, int rate,
+      boolean hanging) throws Exception {
+    List<String> urls = hanging
+        ? List.of(receiver.url("127.0.0.1", "/ok"), receiver.url("127.0.0.2", "/hang/0"))
+        : List.of(receiver.url("127.0.0.1", "/ok"));
+    BenchDatabase db = subscribed(postgres, urls);
     int seconds = Integer.getInteger("bench.steady.seconds", 20);
+    String name = (hanging ? "steady-hanging" : "steady") + rate;
     try (Startup.Running running = hookline(db, true);
-        Progress progress = Progress.every(5, receiver, "steady" + rate);
+        Progress progress = Progress.every(5, receiver, name);
         Hiccups hiccups = Hiccups.watch()) {
       // warm-up at the same rate, delivered in full before the measured run: the figure is the
       // steady state, not how long a cold JVM takes to catch up
       long warm = write(db, "warm" + rate, rate, 5).size();
       awaitDelivered(db, receiver, warm);
       Cpu cpu = cpu(db, receiver);
-      Map<String, Long> committed = write(db, "steady" + rate, rate, seconds);
+      Map<String, Long> committed = write(db, name, rate, seconds);
       awaitDelivered(db, receiver, committed.size() + warm);
-      cpu.put(figures, "steady" + rate, committed.size());
+      cpu.put(figures, name, committed.size());
       Map<String, Long> receipts = receiver.receipts();
       long[] latencies = committed.entrySet().stream()
           .mapToLong(e -> receipts.getOrDefault(e.getKey(), Long.MAX_VALUE) - e.getValue())
           .toArray();
       long[] sorted = Figures.sorted(latencies);
-      String name = "steady" + rate;
       figures.put(name, "events", committed.size());
       figures.put(name, "handed_over_by_relay (with warm-up)", handedOver(running));
       figures.put(name, "min_ms", sorted[0] / 1000.0);
