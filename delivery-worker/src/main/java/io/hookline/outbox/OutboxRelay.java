@@ -119,10 +119,13 @@ public final class OutboxRelay {
    * One batch of a backlog (the last batch was full): as many events as this process's worker
    * can start the deliveries of at once (at most a host's fill, see
    * {@link DeliveryWorker#offerForBacklog}; at the last batch's deliveries per event), all
-   * handed over, after waiting up to backlog-wait for that room; without room by then, a whole
-   * batch as {@link #relayOnce()} does. Without this, a backlog would be written pending as fast
-   * as the relay goes, and every delivery rewritten by a claim of its own: about a fifth of
-   * PostgreSQL's work per delivery in a drain.
+   * handed over, after waiting up to backlog-wait for that room. Without this, a backlog would
+   * be written pending as fast as the relay goes, and every delivery rewritten by a claim of its
+   * own: about a fifth of PostgreSQL's work per delivery in a drain. Without room by then, as
+   * {@link #relayOnce()} does, but no more rows than batch-size deliveries need at that fan-out
+   * (a tenth of the rows when each event goes to ten destinations): the outbox keeps moving
+   * when this worker is full, and a moment without room (a slow commit of the outcomes) costs
+   * the next batch a claim of its own, not a whole batch of events' worth.
    *
    * @return whether the batch was full (more rows may be waiting)
    */
@@ -134,7 +137,8 @@ public final class OutboxRelay {
       int rows = Math.max(1, (int) (handoff.get().room() / deliveriesPerEvent));
       return relay(handoff, rows) >= rows;
     }
-    return relayOnce() >= settings.batchSize();
+    int rows = Math.max(1, (int) (settings.batchSize() / deliveriesPerEvent));
+    return relay(worker.offer(), rows) >= rows;
   }
 
   private int relay(Optional<DeliveryWorker.Handoff> handoff, int limit) throws SQLException {

@@ -151,6 +151,33 @@ class OutboxRelayTest implements TestPropertyProvider {
   }
 
   @Test
+  void aBacklogBatchWithoutRoomInThisProcessTakesABatchOfDeliveriesNotOfEvents()
+      throws Exception {
+    String tenant = db.tenant();
+    String webhook = db.webhook(tenant, "fan");
+    db.destination(webhook, "https://one.example/hook");
+    db.destination(webhook, "https://two.example/hook");
+    db.destination(webhook, "https://three.example/hook");
+    for (int i = 0; i < 7; i++) {
+      insert(tenant, "fan", "{\"n\": " + i + "}", "fan-" + i);
+    }
+    // a batch is three rows: three events of three deliveries each, nine deliveries
+    assertThat(relay.relayOnce()).isEqualTo(3);
+    assertThat(db.count("SELECT count(*) FROM hookline.delivery WHERE tenant_id = ?", tenant))
+        .isEqualTo(9);
+
+    // this process's worker is off, so a backlog batch finds no room: it writes a batch's
+    // worth of deliveries pending (three: one event), not a batch of events (nine)
+    assertThat(relay.relayBacklog()).as("a full batch: more may wait").isTrue();
+    assertThat(db.count("SELECT count(*) FROM hookline.delivery WHERE tenant_id = ?", tenant))
+        .isEqualTo(12);
+    assertThat(db.count("SELECT count(*) FROM hookline.outbox WHERE tenant_id = ?", tenant))
+        .isEqualTo(3);
+    assertThat(db.rows("SELECT DISTINCT status FROM hookline.delivery WHERE tenant_id = ?",
+        tenant)).containsExactly(List.of("pending"));
+  }
+
+  @Test
   void rejectedRowsAreKeptWithEveryReasonAndNeverClaimedAgain() throws Exception {
     String tenant = db.tenant();
     db.webhook(tenant, "*", "https://all.example/hook");
