@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * bench.rates (500,2000,5000), bench.steady.seconds (20), bench.steady-hanging.rate (2000),
  * bench.memory.deliveries (1000000), bench.soak.rate (2000), bench.soak.minutes (10), bench.warmup.events (50000),
  * bench.warmup.rounds (8), bench.warmup.jit-share (0.05),
- * bench.isolation.rounds (3); soak and steady-hanging are not in the default list.
+ * bench.isolation.rounds (4); soak and steady-hanging are not in the default list.
  */
 @Tag("benchmark")
 class HooklineBenchmark {
@@ -69,20 +69,25 @@ class HooklineBenchmark {
         System.out.println(figures.table());
       }
       // fan-out and isolation alternate for some rounds: their ratio is the figure, and one
-      // run of each swings by a tenth or more with what else this machine is doing
-      int rounds = Integer.getInteger("bench.isolation.rounds", 3);
+      // run of each swings by a tenth or more with what else this machine is doing. In the
+      // order fan-out, isolation, isolation, fan-out, ... so that a drift over the run (the
+      // JIT still finishing its work, the machine's other load) weighs on both alike.
+      int rounds = Integer.getInteger("bench.isolation.rounds", 4);
       double fanOut = 0;
       double healthy = 0;
       for (int round = 1; round <= rounds; round++) {
         String suffix = round == 1 ? "" : "-" + round;
-        if (scenarios.contains("fanout")) {
-          fanOut += drain(postgres, receiver, "fanout" + suffix, events / 10, 10, 0, baseline);
-          System.out.println(figures.table());
-        }
-        if (scenarios.contains("isolation")) {
-          healthy += drain(postgres, receiver, "isolation" + suffix, events / 10, 10, 1,
-              baseline);
-          System.out.println(figures.table());
+        for (boolean hanging : round % 2 == 1 ? new boolean[] {false, true}
+            : new boolean[] {true, false}) {
+          if (!hanging && scenarios.contains("fanout")) {
+            fanOut += drain(postgres, receiver, "fanout" + suffix, events / 10, 10, 0, baseline);
+            System.out.println(figures.table());
+          }
+          if (hanging && scenarios.contains("isolation")) {
+            healthy += drain(postgres, receiver, "isolation" + suffix, events / 10, 10, 1,
+                baseline);
+            System.out.println(figures.table());
+          }
         }
       }
       if (fanOut > 0 && healthy > 0) {
