@@ -72,9 +72,12 @@ public final class OutboxRelay {
   private static final String REJECT =
       "UPDATE hookline.outbox SET processed_at = ?, rejected = ? WHERE id = ?";
 
-  // Deliveries per event stored by the last batch (at least one): how many outbox rows a
-  // backlog's room has deliveries for.
+  // Deliveries per event stored by the last batch (at least one): how many outbox rows a batch
+  // of deliveries is.
   private volatile double deliveriesPerEvent = 1.0;
+  // Of those, the ones that take a handoff's room (due now, to hosts not left out), as the last
+  // batch found them (at least one): how many outbox rows a backlog's room has deliveries for.
+  private volatile double roomPerEvent = 1.0;
 
   private final DataSource dataSource;
   private final EventLimits limits;
@@ -133,8 +136,10 @@ public final class OutboxRelay {
     Optional<DeliveryWorker.Handoff> handoff =
         worker.offerForBacklog(settings.batchSize(), settings.backlogWait());
     if (handoff.isPresent()) {
-      // as many events as the room has deliveries for, at the last batch's fan-out
-      int rows = Math.max(1, (int) (handoff.get().room() / deliveriesPerEvent));
+      // as many events as the room has deliveries for, at the last batch's fan-out (and no
+      // more than a batch of deliveries when most go to hosts left out)
+      int rows = Math.max(1, (int) Math.min(handoff.get().room() / roomPerEvent,
+          settings.batchSize() / deliveriesPerEvent));
       return relay(handoff, rows) >= rows;
     }
     int rows = Math.max(1, (int) (settings.batchSize() / deliveriesPerEvent));
@@ -241,6 +246,7 @@ public final class OutboxRelay {
     }
     if (stored > 0) {
       deliveriesPerEvent = Math.max(1.0, (double) deliveries / stored);
+      roomPerEvent = roomPerEvent(stored, deliveries, batch.claimed().size(), claimFor);
     }
     List<ClaimedDelivery> handedOver = List.of();
     if (handoff.isPresent()) {
@@ -254,6 +260,19 @@ public final class OutboxRelay {
     }
     return new Relayed(rows.size(), stored, dueNow, batch.dueHosts(), rejectionCodes,
         handedOver);
+  }
+
+  /**
+   * Deliveries per event that took room, at least one. With room left over, every delivery that
+   * could be handed over was: those written claimed. A host left out (hanging, say) takes none,
+   * so one endpoint down of ten lets a batch take a ninth more events instead of leaving a tenth
+   * of its room unused. With the room used up, or without a handoff, every delivery is counted:
+   * an estimate too low would write the deliveries beyond the room pending, each to be claimed
+   * again.
+   */
+  static double roomPerEvent(int stored, long deliveries, int claimed, FanOut.ClaimFor claimFor) {
+    long took = claimFor != null && claimed < claimFor.room() ? claimed : deliveries;
+    return Math.max(1.0, (double) took / stored);
   }
 
   private List<OutboxRow> claim(Connection connection, int limit) throws SQLException {

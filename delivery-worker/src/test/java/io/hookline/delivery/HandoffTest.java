@@ -376,6 +376,46 @@ class HandoffTest extends WorkerTest {
   }
 
   @Test
+  void aBacklogBesideAHostLeftOutTakesAsManyEventsAsItsRoomHasDeliveriesForTheOthers() {
+    receiver.when(request().withPath("/beside/hang"))
+        .respond(response().withStatusCode(200).withDelay(TimeUnit.SECONDS, 30));
+    receiver.when(request().withPath("/beside/ok")).respond(response().withStatusCode(200));
+    String webhook = db.webhook();
+    // the same receiver under another name: a host of its own, which never answers in time
+    db.destination(webhook, "json", "http://localhost:" + receiver.getPort() + "/beside/hang");
+    db.destination(webhook, "json", url("/beside/ok"));
+    // one attempt at a time to a host, so a host's fill is three and so is a backlog batch's
+    // room. The hanging host keeps its fill and falls silent (none of its attempts ends for half
+    // of backlog-wait): left out of the room, its deliveries are written pending, and each batch
+    // takes three events, whose three other deliveries the room is for; counted at the two
+    // deliveries each event stores, a batch would take one event and leave the room two thirds
+    // unused.
+    try (ApplicationContext process = caughtUpProcess(Map.of("hookline.outbox.batch-size", "6",
+        "hookline.delivery.batch-size", "6", "hookline.delivery.max-in-flight", "100",
+        "hookline.delivery.max-per-host", "1", "hookline.outbox.backlog-wait", "1s"))) {
+      db.update("INSERT INTO hookline.outbox (tenant_id, event, data)"
+          + " SELECT ?, 'order.paid', jsonb_build_object('n', n)"
+          + " FROM generate_series(1, 16) n", db.tenant());
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> db.queryLong(
+          "SELECT count(*) FROM hookline.delivery WHERE url LIKE '%/beside/ok'"
+              + " AND status = 'delivered'") == 16);
+      // events stored by each relay transaction, in order
+      List<Long> perTransaction = db.rows("SELECT count(*) AS events FROM hookline.event"
+              + " WHERE tenant_id = ? GROUP BY xmin::text ORDER BY min(pk)", db.tenant())
+          .stream().map(row -> ((Number) row.get("events")).longValue()).toList();
+      assertThat(perTransaction).as("a first batch of six, then backlog batches")
+          .startsWith(6L);
+      assertThat(perTransaction.subList(1, perTransaction.size()))
+          .as("backlog batches of three events: %s", perTransaction)
+          .filteredOn(events -> events == 3).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(db.queryLong("SELECT count(*) FROM hookline.delivery"
+          + " WHERE url LIKE '%/beside/hang' AND status = 'pending'"))
+          .as("the hanging host's, written pending behind its fill").isGreaterThan(0);
+    }
+  }
+
+  @Test
   void aStoppedWorkerOffersNoRoomToABacklogUntilItStartsAgain() throws Exception {
     try (ApplicationContext process = caughtUpProcess(Map.of())) {
       DeliveryWorker worker = process.getBean(DeliveryWorker.class);

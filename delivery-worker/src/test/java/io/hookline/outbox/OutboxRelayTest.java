@@ -178,6 +178,20 @@ class OutboxRelayTest implements TestPropertyProvider {
   }
 
   @Test
+  void aBacklogsRoomIsCountedInTheDeliveriesThatTookItUnlessTheyUsedItUp() {
+    FanOut.ClaimFor room = new FanOut.ClaimFor("w", Instant.EPOCH, 192,
+        List.of("down.example"), 192);
+    // one host of ten left out: nine of each event's ten deliveries took room, with some to spare
+    assertThat(OutboxRelay.roomPerEvent(19, 190, 171, room)).isEqualTo(9.0);
+    // the room used up: more might have taken it, so every delivery counts
+    assertThat(OutboxRelay.roomPerEvent(20, 200, 192, room)).isEqualTo(10.0);
+    // no handoff, everything written pending: every delivery
+    assertThat(OutboxRelay.roomPerEvent(19, 190, 0, null)).isEqualTo(10.0);
+    // every host left out: still one per event, so a batch never takes more rows than its room
+    assertThat(OutboxRelay.roomPerEvent(19, 190, 0, room)).isEqualTo(1.0);
+  }
+
+  @Test
   void rejectedRowsAreKeptWithEveryReasonAndNeverClaimedAgain() throws Exception {
     String tenant = db.tenant();
     db.webhook(tenant, "*", "https://all.example/hook");
