@@ -121,7 +121,8 @@ public final class OutboxRelay {
   /**
    * One batch of a backlog (the last batch was full): as many events as this process's worker
    * can start the deliveries of at once (at most a host's fill, see
-   * {@link DeliveryWorker#offerForBacklog}; at the last batch's deliveries per event), all
+   * {@link DeliveryWorker#offerForBacklog}; at the deliveries per event that took room in the
+   * last batch, see {@link #roomPerEvent}), all
    * handed over, after waiting up to backlog-wait for that room. Without this, a backlog would
    * be written pending as fast as the relay goes, and every delivery rewritten by a claim of its
    * own: about a fifth of PostgreSQL's work per delivery in a drain. Without room by then, as
