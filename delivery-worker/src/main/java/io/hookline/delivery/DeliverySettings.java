@@ -18,7 +18,8 @@ import java.util.List;
  * @param maxInFlight attempts this process runs at once; it claims no more than are free
  * @param maxPerHost attempts to one host at once; more for that host wait in the database
  * @param hostBusyDelay how long a claimed delivery may wait in the worker for a slot to its host
- *     before it is handed back to the queue (due as it was); must be well under lease-margin
+ *     before it is handed back to the queue (due as it was); must be well under lease-margin.
+ *     A tenth of it when every slot of the host is busy and none of its attempts ended meanwhile
  * @param batchSize the most deliveries one claim statement takes
  * @param pollInterval how often an idle worker looks for due deliveries
  * @param leaseMargin a claim lasts timeout + this, then the sweeper may hand it to another worker

@@ -237,6 +237,8 @@ public class DeliveryWorker {
     long lastSweep = System.nanoTime() - SWEEP_EVERY_NANOS;
     long pollMillis = Math.max(1, settings.pollInterval().toMillis());
     long waitNanos = settings.hostBusyDelay().toNanos();
+    // a host with every slot hanging: its waiting deliveries go back after a tenth of that
+    long silentNanos = waitNanos / 10;
     while (running) {
       try {
         if (System.nanoTime() - lastSweep >= SWEEP_EVERY_NANOS) {
@@ -246,7 +248,8 @@ public class DeliveryWorker {
             LOG.warn("{} expired claims returned to the queue", swept);
           }
         }
-        dispatch.handBackWaitingSince(System.nanoTime() - waitNanos);
+        long now = System.nanoTime();
+        dispatch.handBackWaitingSince(now - waitNanos, now - silentNanos);
         due.clear();
         Dispatch.Batch batch = dispatch.next();
         if (!batch.more() && running) {

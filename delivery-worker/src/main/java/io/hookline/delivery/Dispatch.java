@@ -431,11 +431,25 @@ final class Dispatch {
     }
   }
 
-  /** Hands back the deliveries that waited longer than host-busy-delay for a slot. */
-  int handBackWaitingSince(long nanos) throws SQLException {
+  /**
+   * Hands back the deliveries that waited for a slot since before {@code waitedSince}
+   * (host-busy-delay ago), and all that wait for a host that has every slot busy and has not
+   * been heard from (no attempt to it ended, nor did its first start) since before
+   * {@code silentSince}: a host that hangs would hold them, and the room they take, for the whole
+   * of host-busy-delay, while a host that answers frees a slot every so often.
+   */
+  int handBackWaitingSince(long waitedSince, long silentSince) throws SQLException {
     List<Waiting> stale;
     synchronized (queues) {
-      stale = queues.removeWaitingSince(nanos);
+      stale = queues.removeWaitingSince(waitedSince);
+      List<String> silent = new ArrayList<>();
+      for (String host : queues.hosts()) {
+        if (slots.busy(host) >= slots.maxPerHost()
+            && lastHeard.getOrDefault(host, silentSince) - silentSince < 0) {
+          silent.add(host);
+        }
+      }
+      silent.forEach(host -> stale.addAll(queues.removeAll(host)));
       stale.forEach(waiting -> saturated.add(waiting.host()));
       stale.forEach(waiting -> forgetIfIdle(waiting.host()));
       roomChanged();

@@ -66,6 +66,16 @@ final class HostQueues {
     return all;
   }
 
+  /** Removes and answers every delivery waiting for the host. */
+  List<Waiting> removeAll(String host) {
+    ArrayDeque<Waiting> queue = byHost.remove(host);
+    if (queue == null) {
+      return List.of();
+    }
+    size -= queue.size();
+    return new ArrayList<>(queue);
+  }
+
   /** Removes and answers the deliveries waiting since before {@code nanos}. */
   List<Waiting> removeWaitingSince(long nanos) {
     List<Waiting> stale = new ArrayList<>();

@@ -286,7 +286,9 @@ class HandoffTest extends WorkerTest {
       dispatch.cancel(past);
 
       // its waiting deliveries are handed back for waiting too long: left out without a wait
-      assertThat(dispatch.handBackWaitingSince(System.nanoTime())).isEqualTo(2);
+      long now = System.nanoTime();
+      assertThat(dispatch.handBackWaitingSince(now, now - TimeUnit.HOURS.toNanos(1)))
+          .isEqualTo(2);
       Dispatch.Reservation reservation = dispatch.reserveForBacklog(5, 0);
       assertThat(reservation).isNotNull();
       assertThat(reservation.room()).as("a batch, and no more than a host's fill")
@@ -294,6 +296,36 @@ class HandoffTest extends WorkerTest {
       assertThat(reservation.skipHosts()).containsExactly(host);
       assertThat(dispatch.reserve(BATCH)).as("three due rows still wait in the queue").isNull();
       dispatch.cancel(reservation);
+    } finally {
+      dispatch.cancelRunning();
+      recorder.close(5_000);
+    }
+  }
+
+  @Test
+  void theDeliveriesWaitingForAHostWithEverySlotSilentAreHandedBackBeforeHostBusyDelay()
+      throws Exception {
+    batchDueToASlowHost("/silent");
+    Recorder recorder = new Recorder("w-silent", writer, clock);
+    Dispatch dispatch = onePerHost("w-silent", recorder);
+    String host = PostToTarget.hostOf(url("/silent"));
+    try {
+      long before = System.nanoTime();
+      assertThat(dispatch.next().claimed()).isEqualTo(BATCH);
+      long hourAgo = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
+      // none waited an hour, and the host was heard from (its first attempt started) since
+      assertThat(dispatch.handBackWaitingSince(hourAgo, before)).isZero();
+      assertThat(dispatch.leftOut(host)).as("its fill: one running, two waiting").isTrue();
+      assertThat(db.queryLong("SELECT count(*) FROM hookline.delivery WHERE url LIKE"
+          + " '%/silent' AND status = 'sending'")).isEqualTo(BATCH);
+
+      // every slot busy (its one) and not heard from since: both waiting go back, due as they
+      // were, and the host stays left out while its slot hangs
+      assertThat(dispatch.handBackWaitingSince(hourAgo, System.nanoTime())).isEqualTo(2);
+      assertThat(db.queryLong("SELECT count(*) FROM hookline.delivery WHERE url LIKE"
+          + " '%/silent' AND status = 'pending' AND claimed_by IS NULL")).isEqualTo(2);
+      assertThat(dispatch.leftOut(host)).isTrue();
+      assertThat(dispatch.next().claimed()).as("its rows are not claimed again").isZero();
     } finally {
       dispatch.cancelRunning();
       recorder.close(5_000);

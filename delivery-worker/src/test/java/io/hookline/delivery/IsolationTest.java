@@ -75,9 +75,10 @@ class IsolationTest extends WorkerTest {
   }
 
   /**
-   * A host whose waiting deliveries were handed back for waiting too long is left out of claims
-   * until one of its slots is free again: its rows are not claimed and handed back over and over
-   * while its attempts hang.
+   * A host whose waiting deliveries were handed back, because every one of its slots hangs, is
+   * left out of claims until one of its slots is free again: its rows are not claimed and handed
+   * back over and over while its attempts hang. They go back once the host has been silent for a
+   * tenth of host-busy-delay, well before they have waited all of it.
    */
   @Test
   void aHostWhoseWaitingDeliveriesWereHandedBackIsNotClaimedAgainWhileItsSlotsHang()
@@ -88,19 +89,21 @@ class IsolationTest extends WorkerTest {
         db.pending(server.url("/saturated/" + i), now.minusSeconds(60));
       }
       Map<String, Object> running = worker(2, "20ms");
-      running.put("hookline.delivery.host-busy-delay", "200ms");
+      running.put("hookline.delivery.host-busy-delay", "15s");
       String handedBack = "SELECT count(*) FROM hookline.delivery WHERE url LIKE '%/saturated/%'"
           + " AND status = 'pending' AND updated_at > ?";
       String lastChange = "SELECT coalesce(max(updated_at)::text, '') FROM hookline.delivery"
           + " WHERE url LIKE '%/saturated/%'";
       java.sql.Timestamp start = java.sql.Timestamp.from(now);
       try (ApplicationContext process = ApplicationContext.run(running)) {
-        // two attempts hang, the other 38 wait for a slot and are handed back after 200 ms
+        // two attempts hang, the other 38 wait for a slot and are handed back once the host
+        // has been silent for 1.5 s, a tenth of host-busy-delay (before: after all 15 s)
         await("the 38 waiting deliveries handed back and left pending")
-            .atMost(Duration.ofSeconds(10)).until(() -> db.queryLong(handedBack, start) == 38);
+            .atMost(Duration.ofSeconds(8)).until(() -> db.queryLong(handedBack, start) == 38);
         Object last = db.rows(lastChange).get(0).values().iterator().next();
 
-        // before, they were claimed again at once and handed back every 200 ms or so
+        // were it not left out, they would be claimed again at once and handed back over and
+        // over
         await("no claim or hand-back of the saturated host's rows")
             .during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() ->
                 db.rows(lastChange).get(0).values().iterator().next().equals(last));
