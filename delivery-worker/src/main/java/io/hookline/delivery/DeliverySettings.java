@@ -15,7 +15,8 @@ import java.util.List;
  * @param retrySchedule the delays after the 1st, 2nd, … failed attempt; N steps = 1 + N attempts
  * @param retryJitter each delay is moved by up to ± this fraction (0 turns jitter off)
  * @param maxRetryAfter a receiver's Retry-After is honoured up to this long
- * @param maxInFlight attempts this process runs at once; it claims no more than are free
+ * @param maxInFlight deliveries this process holds at once (attempts running, deliveries waiting
+ *     for a slot to their host, outcomes waiting to be written); it claims no more than are free
  * @param maxPerHost attempts to one host at once; more for that host wait in the database
  * @param hostBusyDelay how long a claimed delivery may wait in the worker for a slot to its host
  *     before it is handed back to the queue (due as it was); must be well under lease-margin.
@@ -33,7 +34,7 @@ public record DeliverySettings(
     @Bindable(defaultValue = "5s,5m,30m,2h,5h,10h,14h,20h,24h") List<Duration> retrySchedule,
     @Bindable(defaultValue = "0.2") double retryJitter,
     @Bindable(defaultValue = "1h") Duration maxRetryAfter,
-    @Bindable(defaultValue = "1024") int maxInFlight,
+    @Bindable(defaultValue = "2048") int maxInFlight,
     @Bindable(defaultValue = "64") int maxPerHost,
     @Bindable(defaultValue = "5s") Duration hostBusyDelay,
     @Bindable(defaultValue = "500") int batchSize,
